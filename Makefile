@@ -1,0 +1,47 @@
+# The project's two commands: `make run` (start the bot) and `make test` (the whole test suite).
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+RASA := $(BIN)/rasa
+STAMP := $(VENV)/.installed-stamp
+RASA_ARGS := --domain bot/domain --config config.yml
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: install run shell train train-if-needed tables test test-unit test-rasa test-integration lint messages bench clean
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@PY310=$$(scripts/find-python310) && [ -x $(PY) ] || $$PY310 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip<25" wheel
+	$(PY) -m pip install --quiet -c requirements/constraints.txt -e '.[test]'
+	@touch $@
+
+install: $(STAMP)
+
+tables: install
+	$(BIN)/entitlements compile
+
+train-if-needed: install
+	@scripts/train-if-needed
+
+train: install
+	$(RASA) train $(RASA_ARGS) --data bot/data --out models
+
+run: tables train-if-needed
+	@scripts/run
+
+shell: tables train-if-needed
+	@scripts/run --shell
+
+lint: install
+	$(BIN)/ruff check engine i18n nlu actions tests
+
+test: install
+	@scripts/test
+
+messages: install
+	$(PY) -m i18n.extract
+
+clean:
+	rm -rf models results var .pytest_cache

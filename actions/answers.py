@@ -1,0 +1,97 @@
+"""Answers about entitlements: the summary, one branch, registration, complaints, going home."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import resolution, send, translator
+from engine import vocab
+from i18n import render
+
+# What the person asked before the form collected their profile decides the first answer.
+TOPICS = {
+    "ask_benefit": "branch",
+    "ask_register": "register",
+    "ask_complain": "complain",
+    "ask_portability": "portability",
+}
+
+
+def question_before_form(tracker: Tracker) -> str | None:
+    """The intent of the message that started the profile form, if one did."""
+    events = list(tracker.events)
+    for i in range(len(events) - 1, -1, -1):
+        event = events[i]
+        if event.get("event") == "active_loop" and event.get("name") == "profile_form":
+            for earlier in reversed(events[:i]):
+                if earlier.get("event") == "user":
+                    return (earlier.get("parse_data") or {}).get("intent", {}).get("name")
+            return None
+    return None
+
+
+def topic_messages(topic: str, tracker: Tracker) -> list[render.Message]:
+    res, t = resolution(tracker), translator(tracker)
+    branch = tracker.get_slot("branch")
+    if topic == "branch" and branch in vocab.BRANCHES:
+        return render.branch_detail(res, branch, t)
+    if topic == "branch":
+        return [render.Message(t.text("summary.offer"), render.topic_buttons(t, vocab.BRANCHES))]
+    if topic == "register":
+        return render.registration(res, t)
+    if topic == "complain":
+        return render.complaints(res, t)
+    if topic == "portability":
+        return render.portability(res, t)
+    return render.summary(res, t)
+
+
+class ActionAnswerEntitlements(Action):
+    def name(self) -> str:
+        return "action_answer_entitlements"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        latest = tracker.latest_message.get("intent", {}).get("name")
+        started_by = question_before_form(tracker) if latest != "inform" else None
+        send(dispatcher, topic_messages(TOPICS.get(started_by or "", "summary"), tracker))
+        return [SlotSet("profile_complete", True)]
+
+
+class ActionExplainBranch(Action):
+    def name(self) -> str:
+        return "action_explain_branch"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        send(dispatcher, topic_messages("branch", tracker))
+        return []
+
+
+class ActionWhereRegister(Action):
+    def name(self) -> str:
+        return "action_where_register"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        send(dispatcher, topic_messages("register", tracker))
+        return []
+
+
+class ActionWhereComplain(Action):
+    def name(self) -> str:
+        return "action_where_complain"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        send(dispatcher, topic_messages("complain", tracker))
+        return []
+
+
+class ActionPortability(Action):
+    def name(self) -> str:
+        return "action_portability"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        send(dispatcher, topic_messages("portability", tracker))
+        return []

@@ -1,0 +1,52 @@
+"""What every action needs: the store, the user's profile and language, and a way to reply.
+
+Actions stay a few lines each: they read the tracker, ask the engine, and send what the i18n
+layer rendered. The store is opened once per process; an empty store is compiled from the
+tables so a fresh checkout answers without a manual step.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from engine.resolve import Profile, Resolution, resolve
+from engine.store import Store, compile_tables
+from i18n.catalog import Translator
+from i18n.render import Message
+
+logger = logging.getLogger(__name__)
+
+PROFILE_SLOTS = ("status", "sector", "origin", "destination")
+
+
+@lru_cache(maxsize=1)
+def store() -> Store:
+    opened = Store.open()
+    if opened.is_empty():
+        tables, version = compile_tables()
+        if version is None:
+            raise RuntimeError("the entitlement tables have errors: run `entitlements validate`")
+        logger.info("compiled entitlement table version %s", version.content_hash)
+    return opened
+
+
+def profile(tracker: Tracker) -> Profile:
+    return Profile(*(tracker.get_slot(name) for name in PROFILE_SLOTS))
+
+
+def translator(tracker: Tracker) -> Translator:
+    return Translator(tracker.get_slot("language"))
+
+
+def resolution(tracker: Tracker) -> Resolution:
+    return resolve(store(), profile(tracker))
+
+
+def send(dispatcher: CollectingDispatcher, messages: Iterable[Message]) -> None:
+    for message in messages:
+        dispatcher.utter_message(text=message.text, buttons=message.buttons or None)

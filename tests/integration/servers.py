@@ -1,0 +1,114 @@
+"""Start the real action server and Rasa server on free loopback ports, for tests.
+
+Each test session gets its own ports, table database and tracker store in a temporary folder,
+so it never touches a running `make run` and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up in {seconds}s:\n{log.read_text()[-3000:]}")
+
+
+@dataclass
+class Servers:
+    rasa_url: str
+    action_url: str
+    workdir: Path
+
+    def say(self, sender: str, message: str) -> list[dict]:
+        response = requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=60,
+        )
+        response.raise_for_status()
+        return response.json()
+
+
+def latest_model() -> Path:
+    models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        subprocess.run([str(ROOT / "scripts" / "train-if-needed")], check=True, cwd=ROOT)
+        models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1]
+
+
+@contextmanager
+def running_servers(workdir: Path):
+    action_port, rasa_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "SANIC_HOST": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{workdir / 'entitlements.sqlite3'}",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        "nlg:\n  type: i18n.nlg.CatalogNLG\n"
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.sqlite3'}\n"
+    )
+    logs = {name: workdir / f"{name}.log" for name in ("actions", "rasa")}
+    processes: list[subprocess.Popen] = []
+    try:
+        with logs["actions"].open("w") as out:
+            actions = subprocess.Popen(
+                [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            )
+        processes.append(actions)
+        with logs["rasa"].open("w") as out:
+            rasa = subprocess.Popen(
+                [
+                    str(BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1",
+                    "-p", str(rasa_port), "--model", str(latest_model()),
+                    "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
+                ],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            )
+        processes.append(rasa)
+        action_url, rasa_url = f"http://127.0.0.1:{action_port}", f"http://127.0.0.1:{rasa_port}"
+        wait_until_up(f"{action_url}/health", actions, logs["actions"], 90)
+        wait_until_up(f"{rasa_url}/status", rasa, logs["rasa"], 240)
+        yield Servers(rasa_url, action_url, workdir)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
