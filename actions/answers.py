@@ -21,6 +21,16 @@ TOPICS = {
 }
 
 
+def form_just_completed(tracker: Tracker) -> bool:
+    """True when the profile form ended after the person's latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "active_loop" and event.get("name") is None:
+            return True
+    return False
+
+
 def question_before_form(tracker: Tracker) -> str | None:
     """The intent of the message that started the profile form, if one did."""
     events = list(tracker.events)
@@ -55,8 +65,7 @@ class ActionAnswerEntitlements(Action):
         return "action_answer_entitlements"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        latest = tracker.latest_message.get("intent", {}).get("name")
-        started_by = question_before_form(tracker) if latest != "inform" else None
+        started_by = question_before_form(tracker) if form_just_completed(tracker) else None
         send(dispatcher, topic_messages(TOPICS.get(started_by or "", "summary"), tracker))
         return [SlotSet("profile_complete", True)]
 

@@ -28,7 +28,7 @@ PROFILE_SLOTS = ("status", "sector", "origin", "destination")
 def store() -> Store:
     opened = Store.open()
     if opened.is_empty():
-        tables, version = compile_tables()
+        _, version = compile_tables()
         if version is None:
             raise RuntimeError("the entitlement tables have errors: run `entitlements validate`")
         logger.info("compiled entitlement table version %s", version.content_hash)

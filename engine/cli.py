@@ -28,7 +28,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     errors, warnings = len(tables.errors), len(tables.problems) - len(tables.errors)
     files = len(tables.documents)
     if errors:
-        print(f"\n{errors} error(s), {warnings} warning(s). Nothing was published.", file=sys.stderr)
+        print(
+            f"\n{errors} error(s), {warnings} warning(s). Nothing was published.", file=sys.stderr
+        )
         return 1
     print(f"OK: {files} file(s) valid, {warnings} warning(s).")
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,13 +90,24 @@ class Tables:
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text, so the schema (not YAML) decides what a date is."""
+    """SafeLoader that keeps dates and yes/no as text, so the schema (not YAML 1.1) decides.
+
+    Plain YAML turns `yes` into True and `2026-11-22` into a date object; a clerk who writes
+    `totalization: yes` means the word.
+    """
 
 
 _Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    key: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def _construct(node: yaml.Node, at: Path_, positions: dict[Path_, tuple[int, int]]) -> Any:
@@ -161,7 +173,11 @@ def _describe(error: ValidationError, document: Document) -> Problem:
             "last_reviewed": "add `last_reviewed: YYYY-MM-DD`, the day you checked the fact",
         }
         return Problem(
-            name, line, column, f"`{missing}` is missing here", hints.get(missing, f"add `{missing}:`")
+            name,
+            line,
+            column,
+            f"`{missing}` is missing here",
+            hints.get(missing, f"add `{missing}:`"),
         )
     if validator == "additionalProperties":
         extra = [p for p in error.instance if p not in error.schema.get("properties", {})]
@@ -182,9 +198,11 @@ def _describe(error: ValidationError, document: Document) -> Problem:
     if validator == "oneOf":
         # `statuses: any` or a list: report the bad list item if there is one.
         choices = (error.schema.get("oneOf") or [{}, {}])[1].get("items", {}).get("enum", [])
-        bad = [v for v in error.instance if v not in choices] if isinstance(
-            error.instance, list
-        ) else [error.instance]
+        bad = (
+            [v for v in error.instance if v not in choices]
+            if isinstance(error.instance, list)
+            else [error.instance]
+        )
         value = bad[0] if bad else error.instance
         if isinstance(error.instance, list) and bad:
             line, column = document.where((*at, error.instance.index(value)))
@@ -193,7 +211,8 @@ def _describe(error: ValidationError, document: Document) -> Problem:
             line,
             column,
             f"`{value}` is not a valid value for {field_name}",
-            _suggest(value, [*choices, vocab.ANY]) or f"write `any` or a list of: {', '.join(choices)}",
+            _suggest(value, [*choices, vocab.ANY])
+            or f"write `any` or a list of: {', '.join(choices)}",
         )
     if validator == "pattern" and error.validator_value == schema.DATE_PATTERN:
         return Problem(
@@ -208,9 +227,7 @@ def _describe(error: ValidationError, document: Document) -> Problem:
             "use the two capital letters of ISO 3166-1, e.g. QA for Qatar, NP for Nepal",
         )
     if validator == "type" and error.validator_value == "string":
-        return Problem(
-            name, line, column, f"{field_name} must be text", "put the value in quotes"
-        )
+        return Problem(name, line, column, f"{field_name} must be text", "put the value in quotes")
     if validator == "minItems":
         return Problem(name, line, column, f"{field_name} is empty", "add at least one entry")
     return Problem(name, line, column, error.message)
@@ -235,9 +252,7 @@ def _walk_facts(data: Any, at: Path_ = ()) -> Iterator[tuple[Path_, dict[str, An
 
 def _check_semantics(tables: Tables, today: dt.date) -> None:
     """Cross-file checks the schema cannot express."""
-    country_codes = {
-        d.data.get("country") for d in tables.countries() if isinstance(d.data, dict)
-    }
+    country_codes = {d.data.get("country") for d in tables.countries() if isinstance(d.data, dict)}
     institution_ids: set[str] = set()
     for document in tables.countries():
         for item in document.data.get("institutions", []) or []:

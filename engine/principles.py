@@ -25,13 +25,13 @@ class Citation:
 
 
 CITATIONS: dict[str, Citation] = {
-    "C19": Citation(
-        ("ILO GB.344/POL/1 (2022), paras 11(e), 12; C19 Art. 1",), "2022-02-16"
-    ),
+    "C19": Citation(("ILO GB.344/POL/1 (2022), paras 11(e), 12; C19 Art. 1",), "2022-02-16"),
     "C97": Citation(("ILO GB.344/POL/1 (2022), para 11(f); ILO Strategy 2024, Annex 1",), "2022"),
     "C102": Citation(("ILO GB.344/POL/1 (2022), paras 8, 11(a); C102 Art. 68",), "2022-02-16"),
     "C118": Citation(("ILO GB.344/POL/1 (2022), paras 11(c)-(d), 12",), "2022-02-16"),
-    "C143": Citation(("ILO GB.344/POL/1 (2022), para 8 fn 8, para 11(f); C143 Art. 9(1)",), "2022-02-16"),
+    "C143": Citation(
+        ("ILO GB.344/POL/1 (2022), para 8 fn 8, para 11(f); C143 Art. 9(1)",), "2022-02-16"
+    ),
     "C157": Citation(("ILO GB.344/POL/1 (2022), paras 11(c)-(d), 12",), "2022-02-16"),
     "C189": Citation(("ILO C189 Art. 14; ILO Strategy 2024, Annex 1",), "2024"),
     "R202": Citation(("ILO GB.344/POL/1 (2022), para 11(b); R202 para 6",), "2022-02-16"),

@@ -27,7 +27,11 @@ class Profile:
     destination: str | None = None
 
     def missing(self) -> list[str]:
-        return [name for name in ("status", "sector", "origin", "destination") if not getattr(self, name)]
+        return [
+            name
+            for name in ("status", "sector", "origin", "destination")
+            if not getattr(self, name)
+        ]
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,11 @@ class Finding:
     @property
     def sources(self) -> list[SourceRef]:
         """Every source behind this finding, each with its review date, without repeats."""
-        facts: list[Fact | Reason] = [*([self.rule] if self.rule else []), *self.reasons, *self.schemes]
+        facts: list[Fact | Reason] = [
+            *([self.rule] if self.rule else []),
+            *self.reasons,
+            *self.schemes,
+        ]
         return _unique_sources(facts)
 
     @property
@@ -130,7 +138,7 @@ def _near(items: list[Institution], profile: Profile) -> list[Institution]:
     return [
         i
         for i in items
-        if i.where == profile.destination
+        if (i.country == profile.destination and i.where == profile.destination)
         or (i.country == profile.origin and i.where in (profile.origin, profile.destination))
     ]
 
@@ -157,7 +165,9 @@ def resolve(store: Store, profile: Profile) -> Resolution:
         if rule is not None:
             bases = rule.legal_basis or ((rule.scheme,) if rule.scheme else ())
             for basis in bases:
-                finding.reasons.append(_fact_reason("national_law", "national_law", basis, basis, rule))
+                finding.reasons.append(
+                    _fact_reason("national_law", "national_law", basis, basis, rule)
+                )
             if rule.weak:
                 finding.cautions.append(_fact_reason("principle", "low_confidence", "", None, rule))
             where = (rule.register.where if rule.register else None) or rule.institution
@@ -168,12 +178,20 @@ def resolve(store: Store, profile: Profile) -> Resolution:
         for agreement in agreements:
             if agreement.covers(branch, status):
                 finding.reasons.append(
-                    _fact_reason("agreement", "agreement", agreement.id, agreement.summary, agreement,
-                                 title=agreement.title,
-                                 export=agreement.export_of_benefits,
-                                 totalization=agreement.totalization)
+                    _fact_reason(
+                        "agreement",
+                        "agreement",
+                        agreement.id,
+                        agreement.summary,
+                        agreement,
+                        title=agreement.title,
+                        export=agreement.export_of_benefits,
+                        totalization=agreement.totalization,
+                    )
                 )
-        for derived in principles.derive(branch, status, sector, origin_conventions, destination_conventions):
+        for derived in principles.derive(
+            branch, status, sector, origin_conventions, destination_conventions
+        ):
             citation = principles.CITATIONS[derived.instrument]
             reason = Reason(
                 kind="ilo_convention" if derived.effect == "reason" else "principle",
@@ -188,8 +206,14 @@ def resolve(store: Store, profile: Profile) -> Resolution:
         finding.schemes = [s for s in schemes if branch in s.branches]
         for scheme in finding.schemes:
             finding.reasons.append(
-                _fact_reason("origin_scheme", "origin_scheme", scheme.id, scheme.summary, scheme,
-                             name=scheme.name)
+                _fact_reason(
+                    "origin_scheme",
+                    "origin_scheme",
+                    scheme.id,
+                    scheme.summary,
+                    scheme,
+                    name=scheme.name,
+                )
             )
         findings[branch] = finding
 
@@ -210,7 +234,9 @@ def resolve(store: Store, profile: Profile) -> Resolution:
     )
 
 
-def _fact_reason(kind: str, code: str, ref: str, text: str | None, fact: Fact, **params: str) -> Reason:
+def _fact_reason(
+    kind: str, code: str, ref: str, text: str | None, fact: Fact, **params: str
+) -> Reason:
     return Reason(
         kind=kind,
         code=code,

@@ -311,13 +311,18 @@ class Store:
 
     def has_country(self, code: str) -> bool:
         with self._read() as c:
-            return c.execute(select(countries.c.code).where(countries.c.code == code)).first() is not None
+            return (
+                c.execute(select(countries.c.code).where(countries.c.code == code)).first()
+                is not None
+            )
 
     def rules_for(self, country: str, status: str, sector: str | None) -> dict[str, Rule]:
-        """The best rule of each branch for this status and sector (branches without one left out)."""
+        """The best rule of each branch for this status and sector (absent: no rule)."""
         sector_keys = [ANY_SECTOR] if sector is None else [sector, ANY_SECTOR]
         query = (
-            select(rules.c.id, rules.c.branch, rules.c.position, rules.c.data, rule_index.c.specificity)
+            select(
+                rules.c.id, rules.c.branch, rules.c.position, rules.c.data, rule_index.c.specificity
+            )
             .join(rule_index, rule_index.c.rule_id == rules.c.id)
             .where(
                 rule_index.c.country == country,
@@ -338,9 +343,7 @@ class Store:
     def conventions_of(self, country: str) -> dict[str, Convention]:
         with self._read() as c:
             rows = c.execute(select(conventions).where(conventions.c.country == country))
-            return {
-                row.convention: Convention.from_dict(row.data, country=country) for row in rows
-            }
+            return {row.convention: Convention.from_dict(row.data, country=country) for row in rows}
 
     def institutions_for(self, countries_: Iterable[str]) -> list[Institution]:
         """Institutions of these countries, and those of other countries located in them."""
@@ -365,7 +368,9 @@ class Store:
 
     def leaving_from(self, country: str) -> list[Leaving]:
         with self._read() as c:
-            rows = c.execute(select(leaving).where(leaving.c.country == country).order_by(leaving.c.id))
+            rows = c.execute(
+                select(leaving).where(leaving.c.country == country).order_by(leaving.c.id)
+            )
             return [
                 Leaving.from_dict(row.data, country=country, position=i)
                 for i, row in enumerate(rows)
@@ -387,7 +392,9 @@ class Store:
             return [Agreement.from_dict(row.data) for row in rows]
 
 
-def compile_tables(root: Path | str | None = None, url: str | None = None) -> tuple[Tables, TableVersion | None]:
+def compile_tables(
+    root: Path | str | None = None, url: str | None = None
+) -> tuple[Tables, TableVersion | None]:
     """Validate a table folder and, only if it is clean, make it the live table."""
     tables = load_tables(root or settings.tables_dir())
     if not tables.ok:

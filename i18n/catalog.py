@@ -12,7 +12,7 @@ import gettext
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ class Catalog:
     """One language's messages of one domain: (msgctxt, msgid) → msgstr (or plural forms)."""
 
     messages: dict[tuple[str | None, str], str | tuple[str, ...]] = field(default_factory=dict)
-    plural: Callable[[int], int] = staticmethod(lambda n: int(n != 1))  # type: ignore[assignment]
+    plural: Callable[[int], int] = field(default=lambda n: int(n != 1))
 
     @classmethod
     def read(cls, path: Path) -> Catalog:
@@ -67,7 +67,7 @@ class Catalog:
         return cls(messages, gettext.c2py(po.plural_expr))
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(language: str, domain: str) -> Catalog:
     path = LOCALES_DIR / language / "LC_MESSAGES" / f"{domain}.po"
     if language == SOURCE_LANGUAGE or not path.exists():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -11,7 +11,7 @@ from babel.dates import format_date
 from i18n.catalog import SOURCE_LANGUAGE, normalise_language
 
 
-@lru_cache(maxsize=None)
+@cache
 def locale(language: str | None) -> Locale:
     try:
         return Locale.parse(normalise_language(language))
@@ -49,7 +49,7 @@ def is_country(code: str | None) -> bool:
     return bool(code) and len(code) == 2 and code.isalpha() and code.upper() in _countries("en")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _countries(language: str) -> dict[str, str]:
     excluded = {"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"}
     return {
@@ -69,8 +69,12 @@ def match_country(text: str, language: str | None, limit: int = 3, cutoff: float
         for code, name in _countries(lang).items():
             names[f"{lang}:{code}"] = name
     found = process.extract(
-        text.strip(), names, scorer=fuzz.ratio, processor=default_process,
-        limit=limit * 3, score_cutoff=cutoff,
+        text.strip(),
+        names,
+        scorer=fuzz.ratio,
+        processor=default_process,
+        limit=limit * 3,
+        score_cutoff=cutoff,
     )
     codes: list[str] = []
     for _name, _score, key in found:

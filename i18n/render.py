@@ -186,7 +186,9 @@ def _reason_text(reason: Reason, res: Resolution, t: Translator) -> str:
         )
         return f"{text} {export}"
     if reason.kind == "origin_scheme":
-        return t.text("reason.origin_scheme", name=t.table(params.get("name")), summary=t.table(reason.text))
+        return t.text(
+            "reason.origin_scheme", name=t.table(params.get("name")), summary=t.table(reason.text)
+        )
     return t.text(f"reason.{reason.code}", **places)
 
 
@@ -285,7 +287,9 @@ def complaints(res: Resolution, t: Translator) -> list[Message]:
     places = _places(res, t)
     sources = Sources()
     if not res.complain and not res.help:
-        return [Message(t.text("complain.none", help=help_names(res, t), **places), topic_buttons(t))]
+        return [
+            Message(t.text("complain.none", help=help_names(res, t), **places), topic_buttons(t))
+        ]
     lines = [t.text("complain.header", **places)]
     if res.profile.status == "undocumented":
         lines.append(t.text("complain.safety"))

@@ -1,4 +1,4 @@
-"""Staff mistakes are reported with file:line:column, plain words and a fix; the live table stays."""
+"""Staff mistakes come with file:line:column, plain words and a fix; the live table stays."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import datetime as dt
 import shutil
 import textwrap
 from pathlib import Path
-
-import pytest
 
 from engine.cli import main as cli
 from engine.loader import load_tables
@@ -82,7 +80,11 @@ def test_fact_without_sources(tmp_path):
 
 
 def test_review_date_in_the_future(tmp_path):
-    error = only_error(write(tmp_path, GOOD.replace("last_reviewed: 2026-11-01\n", "last_reviewed: 2027-01-01\n", 1)))
+    error = only_error(
+        write(
+            tmp_path, GOOD.replace("last_reviewed: 2026-11-01\n", "last_reviewed: 2027-01-01\n", 1)
+        )
+    )
     assert "in the future" in error.message
     assert error.line == 9
 
@@ -100,7 +102,14 @@ def test_unknown_institution(tmp_path):
 
 
 def test_unknown_field(tmp_path):
-    error = only_error(write(tmp_path, GOOD.replace("      coverage: covered", "      coverge: covered\n      coverage: covered")))
+    error = only_error(
+        write(
+            tmp_path,
+            GOOD.replace(
+                "      coverage: covered", "      coverge: covered\n      coverage: covered"
+            ),
+        )
+    )
     assert "coverge" in error.message and "coverage" in error.hint
 
 
@@ -111,7 +120,9 @@ def test_yaml_syntax_error_has_a_line(tmp_path):
 
 
 def test_all_errors_at_once(tmp_path):
-    text = GOOD.replace("employment_injury:", "employment_injuri:").replace('    phone: "123"\n', "    kind2: x\n")
+    text = GOOD.replace("employment_injury:", "employment_injuri:").replace(
+        '    phone: "123"\n', "    kind2: x\n"
+    )
     tables = load_tables(write(tmp_path, text), today=TODAY)
     assert len(tables.errors) == 2
 

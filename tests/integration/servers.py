@@ -86,18 +86,42 @@ def running_servers(workdir: Path):
     try:
         with logs["actions"].open("w") as out:
             actions = subprocess.Popen(
-                [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                [
+                    str(BIN / "rasa"),
+                    "run",
+                    "actions",
+                    "--actions",
+                    "actions",
+                    "--port",
+                    str(action_port),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         processes.append(actions)
         with logs["rasa"].open("w") as out:
             rasa = subprocess.Popen(
                 [
-                    str(BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1",
-                    "-p", str(rasa_port), "--model", str(latest_model()),
-                    "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
+                    str(BIN / "rasa"),
+                    "run",
+                    "--enable-api",
+                    "-i",
+                    "127.0.0.1",
+                    "-p",
+                    str(rasa_port),
+                    "--model",
+                    str(latest_model()),
+                    "--endpoints",
+                    str(endpoints),
+                    "--credentials",
+                    str(ROOT / "credentials.yml"),
                 ],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         processes.append(rasa)
         action_url, rasa_url = f"http://127.0.0.1:{action_port}", f"http://127.0.0.1:{rasa_port}"
