@@ -45,3 +45,6 @@ messages: install
 
 clean:
 	rm -rf models results var .pytest_cache
+
+bench: tables train-if-needed
+	$(PY) -m bench.turns

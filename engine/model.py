@@ -91,6 +91,7 @@ class Convention(Fact):
     year: int | None = None
     branches: tuple[str, ...] = ()
     scope: str | None = None
+    territory: str | None = None
 
     @property
     def ratified(self) -> bool:
@@ -227,11 +228,8 @@ class Agreement(Fact):
         return super().from_dict(data, **extra)
 
     def covers(self, branch: str, status: str | None) -> bool:
-        return (
-            self.social_security == "yes"
-            and branch in self.branches
-            and _matches(self.statuses, status)
-        )
+        """A clause on this branch for this status, in an SSA or in a labour agreement."""
+        return branch in self.branches and _matches(self.statuses, status)
 
 
 @dataclass(frozen=True)

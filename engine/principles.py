@@ -71,7 +71,32 @@ def derive(
     origin: dict[str, Convention],
     destination: dict[str, Convention],
 ) -> Iterator[Derived]:
-    """Every principle that bears on `branch` for this person, in the order to show them."""
+    """Every principle that bears on `branch` for this person, in the order to show them.
+
+    A right from a convention the destination applies to only part of its territory (Malaysia's
+    C97 covers Sabah only) becomes a caution naming that part: we do not know where the person
+    works.
+    """
+    for derived in _derive(branch, status, sector, origin, destination):
+        convention = destination.get(derived.instrument)
+        if derived.effect == "reason" and convention is not None and convention.territory:
+            yield Derived(
+                "partial_territory",
+                derived.instrument,
+                "caution",
+                (("territory", convention.territory), ("instrument", derived.instrument)),
+            )
+        else:
+            yield derived
+
+
+def _derive(
+    branch: str,
+    status: str | None,
+    sector: str | None,
+    origin: dict[str, Convention],
+    destination: dict[str, Convention],
+) -> Iterator[Derived]:
     if branch == "employment_injury":
         if _ratified(destination, "C19") and _ratified(origin, "C19"):
             yield Derived("c19_equal_treatment", "C19", "reason")

@@ -197,7 +197,11 @@ def resolve(store: Store, profile: Profile) -> Resolution:
                 kind="ilo_convention" if derived.effect == "reason" else "principle",
                 code=derived.code,
                 ref=derived.instrument,
-                params=(("origin", origin or ""), ("destination", destination or "")),
+                params=(
+                    ("origin", origin or ""),
+                    ("destination", destination or ""),
+                    *derived.params,
+                ),
                 sources=citation.sources,
                 last_reviewed=principles.REVIEWED,
                 confidence=citation.confidence,

@@ -80,6 +80,10 @@ CONVENTION = _fact(
             "description": "C102 parts / C118 branches accepted. Leave out when not known.",
         },
         "scope": TEXT,
+        "territory": {
+            **TEXT,
+            "description": "Only if the ratification covers part of the country, e.g. Sabah.",
+        },
     },
     ["convention", "status"],
     "An ILO convention and whether this country ratified it.",
@@ -265,6 +269,7 @@ TRANSLATABLE_FIELDS: frozenset[str] = frozenset(
         "contribution",
         "title",
         "scope",
+        "territory",
         "note",
     }
 )

@@ -189,7 +189,8 @@ def _reason_text(reason: Reason, res: Resolution, t: Translator) -> str:
         return t.text(
             "reason.origin_scheme", name=t.table(params.get("name")), summary=t.table(reason.text)
         )
-    return t.text(f"reason.{reason.code}", **places)
+    extra = {k: t.table(v) for k, v in params.items() if k not in places}
+    return t.text(f"reason.{reason.code}", **places, **extra)
 
 
 def branch_detail(res: Resolution, branch: str, t: Translator) -> list[Message]:

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Token", "is_latin_text", "normalize", "script_of", "tokenize"]
+__all__ = ["Token", "is_latin_text", "norm_key", "normalize", "script_of", "tokenize"]
 
 
 @dataclass(frozen=True, slots=True)
