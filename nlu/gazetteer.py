@@ -152,6 +152,7 @@ class _Cues:
     after: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     lang_before: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     lang_after: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    lang_final: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     prefixes: list[_Affix] = field(default_factory=list)
     suffixes: list[_Affix] = field(default_factory=list)
     skip: set[str] = field(default_factory=set)
@@ -250,7 +251,6 @@ class Gazetteer:
         # Fuzzy buckets: (script, n_tokens, length) -> keys; short forms also keyed by first char.
         self._fuzzy_long: dict[tuple[str, int, int], list[str]] = {}
         self._fuzzy_short: dict[tuple[str, int, str, int], list[str]] = {}
-        self._max_tokens = 1
         self._build()
 
     # ------------------------------------------------------------------ building
@@ -381,11 +381,16 @@ class Gazetteer:
                 toks = _as_tokens(str(phrase))
                 if toks:
                     cues.lang_after.setdefault(toks[0], []).append(toks)
+            for phrase in language.get("before_final") or ():
+                toks = _as_tokens(str(phrase))
+                if toks:
+                    cues.lang_final.setdefault(toks[-1], []).append(toks)
             for attr in ("skip", "conjunctions", "filler"):
                 target: set[str] = getattr(cues, attr)
                 for phrase in conf.get(attr) or ():
                     target.update(_as_tokens(str(phrase)))
-            words += list(language.get("before") or ()) + list(language.get("after") or ())
+            for part in ("before", "after", "before_final"):
+                words += list(language.get(part) or ())
             for phrase in words:
                 self._known_words.update(_as_tokens(str(phrase)))
             self._cues[lang] = cues
@@ -415,7 +420,6 @@ class Gazetteer:
         for entries in self._exact.values():
             if any(e.entity == "country" and e.kind in (_NAME, _ALIAS) for e in entries):
                 entries[:] = [e for e in entries if e.entity != "language"]
-        self._max_tokens = max((k.count(" ") + 1 for k in self._exact), default=1)
         every_ambiguous = set().union(*self._ambiguous.values()) if self._ambiguous else set()
         for key, entries in self._exact.items():
             if key in self._case_sensitive or key in every_ambiguous:
@@ -429,6 +433,14 @@ class Gazetteer:
             else:
                 self._fuzzy_long.setdefault((script, n_tokens, len(key)), []).append(key)
         self._choices_cache: dict[tuple[str, int, str, int], list[str]] = {}
+        self._unions: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
+        # Every proper word-prefix of every key: lets the matcher stop growing a window as soon
+        # as no name or synonym can start with it (most windows stop after one word).
+        self._prefixes: set[str] = set()
+        for key in self._exact:
+            words = key.split(" ")
+            for k in range(1, len(words)):
+                self._prefixes.add(" ".join(words[:k]))
 
     @staticmethod
     def _locale(lang: str) -> Locale | None:
@@ -437,6 +449,10 @@ class Gazetteer:
         except (ValueError, TypeError) as exc:  # babel.UnknownLocaleError is a ValueError
             logger.warning("No CLDR data for language %r: %s", lang, exc)
             return None
+
+    def values(self, entity: str) -> set[str]:
+        """Every canonical value the index can produce for `entity` (for checks and menus)."""
+        return {e.value for entries in self._exact.values() for e in entries if e.entity == entity}
 
     # ------------------------------------------------------------------ matching
 
@@ -520,23 +536,26 @@ class Gazetteer:
             out.append(_Candidate(i, j, usable, score, key, role, affix, needs_cue))
 
         for i in range(n):
-            head = [
-                (a.restore + norms[i][len(a.affix) :], a.role)
+            heads: list[tuple[str, str | None, bool, float]] = [(norms[i], None, False, 1.0)]
+            heads += [
+                (a.restore + norms[i][len(a.affix) :], a.role, True, 0.95)
                 for a in prefixes
                 if norms[i].startswith(a.affix) and len(norms[i]) - len(a.affix) >= 2
             ]
-            for length in range(min(self._max_tokens, n - i), 0, -1):
-                j = i + length
-                consider(i, j, " ".join(norms[i:j]), 1.0, None, False)
-                for variant, role in head:
-                    consider(i, j, " ".join([variant, *norms[i + 1 : j]]), 0.95, role, True)
-                if suffixes:
-                    last = norms[j - 1]
-                    for a in suffixes:
-                        if last.endswith(a.affix) and len(last) - len(a.affix) >= 2:
-                            stem = last[: len(last) - len(a.affix)] + a.restore
-                            key = " ".join([*norms[i : j - 1], stem])
-                            consider(i, j, key, 0.95, a.role, True)
+            for head, role, affix, score in heads:
+                key, j = head, i + 1
+                while True:
+                    consider(i, j, key, score, role, affix)
+                    if suffixes and not affix:
+                        last = norms[j - 1]
+                        stem_of = key[: len(key) - len(last)]
+                        for a in suffixes:
+                            if last.endswith(a.affix) and len(last) - len(a.affix) >= 2:
+                                stem = last[: len(last) - len(a.affix)] + a.restore
+                                consider(i, j, stem_of + stem, 0.95, a.role, True)
+                    if j >= n or key not in self._prefixes:
+                        break
+                    key, j = f"{key} {norms[j]}", j + 1
         return out
 
     def _fuzzy_candidates(
@@ -689,6 +708,11 @@ class Gazetteer:
                 cued = role is not None
                 if role is None:
                     role = self._before_cue(norms, cand.start, cue_langs)
+                    if role == DESTINATION and entry.kind == _DEMONYM:
+                        # "in a Filipino restaurant": a nationality word after "in" is an
+                        # adjective, not a place; only an after-cue ("Qatari sponsor") makes
+                        # a nationality the destination.
+                        role = None
                     if role is None:
                         role = self._after_cue(norms, cand.end, cue_langs)
                     cued = role is not None
@@ -738,16 +762,25 @@ class Gazetteer:
     def _language_cue(
         self, norms: Sequence[str], cand: _Candidate, cue_langs: Sequence[str]
     ) -> bool:
+        """Does the text around the match make it a language ("speak Nepali", "Nepali please")?
+
+        `before_final` cues ("in") only count at the end of the message: "answer in Nepali" is
+        a language, "I work in Nepalese company" is not.
+        """
+        filler = self._union("filler", cue_langs)
+        at_end = all(word in filler for word in norms[cand.end :])
         for lg in cue_langs:
             cues = self._cues[lg]
+            tables = [cues.lang_before, cues.lang_final] if at_end else [cues.lang_before]
             pos = cand.start - 1
             for _ in range(2):  # the cue, or the cue and one skipped word ("in the Nepali")
                 if pos < 0:
                     break
-                for phrase in cues.lang_before.get(norms[pos], ()):
-                    first = pos - len(phrase) + 1
-                    if first >= 0 and tuple(norms[first : pos + 1]) == phrase:
-                        return True
+                for table in tables:
+                    for phrase in table.get(norms[pos], ()):
+                        first = pos - len(phrase) + 1
+                        if first >= 0 and tuple(norms[first : pos + 1]) == phrase:
+                            return True
                 if norms[pos] not in cues.skip:
                     break
                 pos -= 1
@@ -757,9 +790,18 @@ class Gazetteer:
                         return True
         return False
 
+    def _union(self, attr: str, cue_langs: Sequence[str]) -> frozenset[str]:
+        """Union of one word list over the cue languages, cached per language combination."""
+        key = (attr, tuple(cue_langs))
+        cached = self._unions.get(key)
+        if cached is None:
+            cached = frozenset().union(*(getattr(self._cues[lg], attr) for lg in cue_langs))
+            self._unions[key] = cached
+        return cached
+
     def _is_bare(self, norms: Sequence[str], cand: _Candidate, cue_langs: Sequence[str]) -> bool:
         """True when the match is the whole message, give or take "please", "ok", "yes"."""
-        filler: set[str] = set().union(*(self._cues[lg].filler for lg in cue_langs))
+        filler = self._union("filler", cue_langs)
         outside = norms[: cand.start] + norms[cand.end :]
         return all(word in filler for word in outside)
 
@@ -774,7 +816,7 @@ class Gazetteer:
         """True for "Qatar, Dubai" or "Qatar and Oman": a list that shares one role."""
         if prev_end > start:
             return False
-        conj: set[str] = set().union(*(self._cues[lg].conjunctions for lg in cue_langs))
+        conj = self._union("conjunctions", cue_langs)
         between = tokens[prev_end:start]
         if any(t.norm not in conj for t in between):
             return False

@@ -1,0 +1,304 @@
+"""Rasa 3.6 graph components: a spaCy blank tokenizer and the gazetteer entity extractor.
+
+Use in config.yml:
+
+    pipeline:
+      - name: nlu.components.SpacyBlankTokenizer
+        language: en            # fallback when a message carries no language
+      - ...featurizers, DIETClassifier...
+      - name: nlu.components.GazetteerEntityExtractor
+
+Both stay thin: the matching logic lives in `nlu.gazetteer` (plain Python, tested on its own).
+Both read the message's language from `message.get("language")` or its metadata (the channel
+passes the language the user chose), because one model serves twelve languages.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import ENTITY_ATTRIBUTE_CONFIDENCE_ROLE, ENTITY_ATTRIBUTE_CONFIDENCE_TYPE
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_ROLE,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    METADATA,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.gazetteer import ENTITY_TYPES, SUPPORTED_LANGUAGES, canonical_language, get_gazetteer
+
+__all__ = ["GazetteerEntityExtractor", "SpacyBlankTokenizer", "message_language"]
+
+logger = logging.getLogger(__name__)
+
+LANGUAGE_KEYS = ("language", "lang", "locale")
+
+
+def message_language(message: Message) -> str | None:
+    """The language a message says it is in, as a contract code ("tl" -> "fil"), or None.
+
+    Looked up on the message itself, then in its metadata: at prediction time the channel's
+    metadata (`{"language": "ne"}`), in training data the example's or intent's metadata
+    (Rasa nests those under "example" / "intent").
+    """
+    for key in LANGUAGE_KEYS:
+        value = message.get(key)
+        if isinstance(value, str) and value:
+            return canonical_language(value)
+    metadata = message.get(METADATA)
+    if not isinstance(metadata, Mapping):
+        return None
+    for scope in (metadata, metadata.get("example"), metadata.get("intent")):
+        if isinstance(scope, Mapping):
+            for key in LANGUAGE_KEYS:
+                value = scope.get(key)
+                if isinstance(value, str) and value:
+                    return canonical_language(value)
+    return None
+
+
+# ---------------------------------------------------------------------------------- tokenizer
+
+_NLP_LOCK = threading.Lock()
+_NLP_CACHE: dict[str, Any] = {}  # spaCy code -> blank Language, shared by every instance
+
+
+def _spacy_code(lang: str | None, fallback: str) -> str:
+    """The spaCy language class to use: "fil" -> "tl"; no spaCy class (e.g. "sw") -> fallback."""
+    code = canonical_language(lang) or fallback
+    code = "tl" if code == "fil" else code
+    import spacy.util
+
+    try:
+        spacy.util.get_lang_class(code)
+    except ImportError:
+        return fallback
+    return code
+
+
+def _blank(code: str) -> Any:
+    """A blank spaCy pipeline for `code`, built once per process.
+
+    Building one is expensive for some languages (about five seconds for "id" and "fr", which
+    compile large tokenizer-exception tables), so the object is cached at module level: Rasa
+    instantiates components several times (training, prediction, each loaded model).
+    """
+    nlp = _NLP_CACHE.get(code)
+    if nlp is not None:
+        return nlp
+    with _NLP_LOCK:
+        nlp = _NLP_CACHE.get(code)
+        if nlp is None:
+            import spacy
+
+            nlp = spacy.blank(code)
+            _NLP_CACHE[code] = nlp
+            logger.debug("Built blank spaCy tokenizer for %r", code)
+        return nlp
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
+class SpacyBlankTokenizer(Tokenizer):
+    """Tokenizes with `spacy.blank(lang)` in the message's own language.
+
+    Rasa's `SpacyNLP` only loads installed model packages and cannot use blank pipelines, and no
+    spaCy model exists for most of our languages; the blank tokenizers still know each
+    language's punctuation, clitics and exceptions, which whitespace splitting does not.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Defaults: English when the message has no language, spaCy's multi-language otherwise.
+
+        `preload` lists languages whose tokenizer is built at start-up instead of on the first
+        message in that language (building "id" or "fr" takes seconds).
+        """
+        return {
+            "intent_tokenization_flag": False,
+            "intent_split_symbol": "_",
+            "token_pattern": None,
+            "prefix_separator_symbol": None,
+            "language": "en",
+            "fallback_language": "xx",
+            "preload": [],
+        }
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        """spaCy itself; no model package is needed."""
+        return ["spacy"]
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Build (or reuse) the default language's tokenizer and any preloaded ones."""
+        config = {**self.get_default_config(), **config}
+        super().__init__(config)
+        self.fallback = str(config.get("fallback_language") or "xx")
+        self.default_language = canonical_language(config.get("language")) or "en"
+        for lang in [self.default_language, *(config.get("preload") or [])]:
+            _blank(_spacy_code(lang, self.fallback))
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SpacyBlankTokenizer:
+        """Creates the component (nothing to train)."""
+        return cls(config)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SpacyBlankTokenizer:
+        """Nothing is persisted: loading is creating."""
+        return cls.create(config, model_storage, resource, execution_context)
+
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        """Tokens of one attribute, with start offsets into the original text."""
+        text = message.get(attribute)
+        if not isinstance(text, str) or not text:
+            return []
+        lang = message_language(message) or self.default_language
+        nlp = _blank(_spacy_code(lang, self.fallback))
+        tokens = [
+            Token(t.text, t.idx, lemma=t.lemma_ or None)
+            for t in nlp.make_doc(text)
+            if t.text and not t.text.isspace()
+        ]
+        if not tokens:  # only whitespace: keep Rasa's invariant of at least one token
+            tokens = [Token(text, 0)]
+        return self._apply_token_pattern(tokens)
+
+
+# ---------------------------------------------------------------------------------- extractor
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Adds country (with role), status, sector, branch and language entities from the lexicon.
+
+    Not trainable: the lexicon is the model. Entities other extractors found (DIET, regexes) are
+    kept; ours are appended with `extractor: GazetteerEntityExtractor` and canonical values, so
+    slot mappings can prefer them by role.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Which languages to index, which entities to emit and the message-language fallback.
+
+        `language: null` means "unknown": every loaded language's cautious rules apply to a
+        message that carries no language, which is safer than assuming English.
+        """
+        return {
+            "languages": list(SUPPORTED_LANGUAGES),
+            "language": None,
+            "entities": list(ENTITY_TYPES),
+            "fuzzy": True,
+            "min_score": 0.0,
+        }
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        """Babel for CLDR names, rapidfuzz for misspellings, PyYAML for the lexicon."""
+        return ["babel", "rapidfuzz", "yaml"]
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Get the process-wide gazetteer (built on the first instance only)."""
+        self._config = {**self.get_default_config(), **config}
+        self.default_language = canonical_language(self._config.get("language"))
+        self.entity_types = frozenset(self._config.get("entities") or ENTITY_TYPES)
+        self.min_score = float(self._config.get("min_score") or 0.0)
+        self.gazetteer = get_gazetteer(
+            self._config.get("languages") or SUPPORTED_LANGUAGES,
+            fuzzy=bool(self._config.get("fuzzy", True)),
+        )
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GazetteerEntityExtractor:
+        """Creates the component (nothing to train)."""
+        return cls(config)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> GazetteerEntityExtractor:
+        """Nothing is persisted: loading is creating."""
+        return cls.create(config, model_storage, resource, execution_context)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Append gazetteer entities to each message's entities."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or not text.strip():
+                continue
+            lang = message_language(message) or self.default_language
+            found = self.extract_entities(text, lang)
+            existing = list(message.get(ENTITIES) or [])
+            seen = {_identity(e) for e in existing}
+            new = [e for e in found if _identity(e) not in seen]
+            message.set(ENTITIES, existing + new, add_to_output=True)
+        return messages
+
+    def extract_entities(self, text: str, lang: str | None) -> list[dict[str, Any]]:
+        """Rasa entity dicts for `text` (exposed for tests and for the action server)."""
+        entities: list[dict[str, Any]] = []
+        for match in self.gazetteer.extract(text, lang):
+            if match.entity not in self.entity_types or match.score < self.min_score:
+                continue
+            entity: dict[str, Any] = {
+                ENTITY_ATTRIBUTE_TYPE: match.entity,
+                ENTITY_ATTRIBUTE_START: match.start,
+                ENTITY_ATTRIBUTE_END: match.end,
+                ENTITY_ATTRIBUTE_VALUE: match.value,
+                ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: match.score,  # "confidence_entity", as DIET
+                "text": match.text,
+            }
+            if match.role is not None:
+                entity[ENTITY_ATTRIBUTE_ROLE] = match.role
+                entity[ENTITY_ATTRIBUTE_CONFIDENCE_ROLE] = match.score
+            entities.append(entity)
+        return self.add_extractor_name(entities)
+
+
+def _identity(entity: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (
+        entity.get(ENTITY_ATTRIBUTE_TYPE),
+        entity.get(ENTITY_ATTRIBUTE_START),
+        entity.get(ENTITY_ATTRIBUTE_END),
+        entity.get(ENTITY_ATTRIBUTE_VALUE),
+        entity.get(ENTITY_ATTRIBUTE_ROLE),
+        entity.get(EXTRACTOR),
+    )
