@@ -31,17 +31,27 @@ def form_just_completed(tracker: Tracker) -> bool:
     return False
 
 
+def _intent(event: dict) -> str | None:
+    return (event.get("parse_data") or {}).get("intent", {}).get("name")
+
+
 def question_before_form(tracker: Tracker) -> str | None:
-    """The intent of the message that started the profile form, if one did."""
+    """The last question asked while the profile form ran, or the one that started it."""
     events = list(tracker.events)
-    for i in range(len(events) - 1, -1, -1):
-        event = events[i]
-        if event.get("event") == "active_loop" and event.get("name") == "profile_form":
-            for earlier in reversed(events[:i]):
-                if earlier.get("event") == "user":
-                    return (earlier.get("parse_data") or {}).get("intent", {}).get("name")
-            return None
-    return None
+    started = max(
+        (
+            i
+            for i, e in enumerate(events)
+            if e.get("event") == "active_loop" and e.get("name") == "profile_form"
+        ),
+        default=None,
+    )
+    if started is None:
+        return None
+    before = [e for e in events[:started] if e.get("event") == "user"][-1:]
+    during = [e for e in events[started:] if e.get("event") == "user"]
+    asked = [_intent(e) for e in [*before, *during] if _intent(e) in TOPICS]
+    return asked[-1] if asked else None
 
 
 def topic_messages(topic: str, tracker: Tracker) -> list[render.Message]:

@@ -14,10 +14,14 @@ from i18n.names import language_name
 
 
 class ActionStartOver(Action):
-    """Clears the profile but keeps the language the person chose."""
+    """Clears the profile but keeps the language the person chose.
+
+    It overrides Rasa's default `action_restart`, which the `restart` intent triggers before any
+    rule and which would wipe the whole conversation, language included.
+    """
 
     def name(self) -> str:
-        return "action_start_over"
+        return "action_restart"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
         dispatcher.utter_message(text=translator(tracker).text("start_over.done"))

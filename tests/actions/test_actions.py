@@ -178,3 +178,20 @@ def test_choose_unavailable_language_keeps_the_current_one(dispatcher):
         ActionChooseLanguage(), dispatcher, make_tracker({"language": "zz"}, events=events)
     )
     assert result == [SlotSet("language", "en")]
+
+
+def test_a_question_asked_during_the_form_is_answered_at_its_end(dispatcher):
+    events = [
+        {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}}},
+        {"event": "active_loop", "name": "profile_form"},
+        {
+            "event": "user",
+            "text": "how to register?",
+            "parse_data": {"intent": {"name": "ask_register"}},
+        },
+        {"event": "user", "text": "Qatar", "parse_data": {"intent": {"name": "inform"}}},
+        {"event": "active_loop", "name": None},
+    ]
+    assert question_before_form(make_tracker(PROFILE, events=events)) == "ask_register"
+    run(ActionAnswerEntitlements(), dispatcher, make_tracker(PROFILE, events=events))
+    assert t.text("register.overview", destination="Qatar") in said(dispatcher)

@@ -127,3 +127,47 @@ def test_misspelt_country_gets_did_you_mean(servers):
     servers.say(sender, "construction")
     reply = servers.say(sender, "Narnnia")
     assert buttons(reply), texts(reply)
+
+
+def complete_profile(servers, sender: str) -> None:
+    for message in ("hello", "migrant worker", "construction", "Nepal", "Qatar"):
+        servers.say(sender, message)
+
+
+def test_new_session_keeps_the_profile(servers, store):
+    sender = "it-session"
+    complete_profile(servers, sender)
+    servers.say(sender, "/session_start")
+    injury = texts(servers.say(sender, "what if I get injured at work?"))
+    rule = resolve(store, Profile("migrant_worker", "construction", "NP", "QA")).findings[
+        "employment_injury"
+    ].rule
+    assert rule.summary in injury
+
+
+def test_gibberish_gets_a_fallback_with_buttons(servers):
+    reply = servers.say("it-gibberish", "qzxv blorp wuggle")
+    assert buttons(reply), texts(reply)
+    payloads = {b["payload"] for b in buttons(reply)}
+    assert "/request_human" in payloads
+
+
+def test_emergency_shows_hotlines_first(servers, store):
+    sender = "it-emergency"
+    complete_profile(servers, sender)
+    reply = servers.say(sender, "my employer took my passport and locked me in")
+    said = texts(reply)
+    result = resolve(store, Profile("migrant_worker", "construction", "NP", "QA"))
+    contacts = result.emergency or [i for i in result.complain if i.phone or i.whatsapp]
+    assert said.startswith(t.text("emergency.header")), said
+    for contact in contacts:
+        assert contact.name in said
+
+
+def test_forget_me_clears_the_profile(servers):
+    sender = "it-forget"
+    complete_profile(servers, sender)
+    reply = servers.say(sender, "forget me, delete my data")
+    assert t.text("forget_me.done") in texts(reply)
+    again = servers.say(sender, "what are my rights?")
+    assert_asks_status(again)
