@@ -80,37 +80,31 @@ class ActionAnswerEntitlements(Action):
         return [SlotSet("profile_complete", True)]
 
 
-class ActionExplainBranch(Action):
+class _TopicAction(Action):
+    """Answers one topic for the profile in the tracker."""
+
+    action_name = ""
+    topic = ""
+
     def name(self) -> str:
-        return "action_explain_branch"
+        return self.action_name
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        send(dispatcher, topic_messages("branch", tracker))
+        send(dispatcher, topic_messages(self.topic, tracker))
         return []
 
 
-class ActionWhereRegister(Action):
-    def name(self) -> str:
-        return "action_where_register"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        send(dispatcher, topic_messages("register", tracker))
-        return []
+class ActionExplainBranch(_TopicAction):
+    action_name, topic = "action_explain_branch", "branch"
 
 
-class ActionWhereComplain(Action):
-    def name(self) -> str:
-        return "action_where_complain"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        send(dispatcher, topic_messages("complain", tracker))
-        return []
+class ActionWhereRegister(_TopicAction):
+    action_name, topic = "action_where_register", "register"
 
 
-class ActionPortability(Action):
-    def name(self) -> str:
-        return "action_portability"
+class ActionWhereComplain(_TopicAction):
+    action_name, topic = "action_where_complain", "complain"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        send(dispatcher, topic_messages("portability", tracker))
-        return []
+
+class ActionPortability(_TopicAction):
+    action_name, topic = "action_portability", "portability"

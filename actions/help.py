@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import resolution, send, translator
+from engine.resolve import Resolution
 from i18n import render
+from i18n.catalog import Translator
 
 
-class ActionEmergency(Action):
+class _ContactsAction(Action):
+    action_name = ""
+    renderer: Callable[[Resolution, Translator], list[render.Message]]
+
     def name(self) -> str:
-        return "action_emergency"
+        return self.action_name
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        send(dispatcher, render.emergency(resolution(tracker), translator(tracker)))
+        send(dispatcher, type(self).renderer(resolution(tracker), translator(tracker)))
         return []
 
 
-class ActionHumanHandoff(Action):
-    def name(self) -> str:
-        return "action_human_handoff"
+class ActionEmergency(_ContactsAction):
+    action_name, renderer = "action_emergency", render.emergency
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        send(dispatcher, render.human_help(resolution(tracker), translator(tracker)))
-        return []
+
+class ActionHumanHandoff(_ContactsAction):
+    action_name, renderer = "action_human_handoff", render.human_help

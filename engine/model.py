@@ -119,6 +119,15 @@ def _matches(values: tuple[str, ...], value: str | None) -> bool:
     return values == (vocab.ANY,) or (value is not None and value in values)
 
 
+def _audience(fact: Rule | Leaving, status: str | None, sector: str | None) -> bool:
+    """Whether a fact written for some statuses and sectors applies to this person."""
+    if not _matches(fact.statuses, status):
+        return False
+    if sector is not None and sector in fact.except_sectors:
+        return False
+    return fact.sectors == (vocab.ANY,) or _matches(fact.sectors, sector)
+
+
 @dataclass(frozen=True)
 class Rule(Fact):
     """What one branch gives some statuses (and sectors) in a destination country."""
@@ -147,11 +156,7 @@ class Rule(Fact):
         return super().from_dict(data, register=register, **extra)
 
     def applies_to(self, status: str | None, sector: str | None) -> bool:
-        if not _matches(self.statuses, status):
-            return False
-        if sector is not None and sector in self.except_sectors:
-            return False
-        return self.sectors == (vocab.ANY,) or _matches(self.sectors, sector)
+        return _audience(self, status, sector)
 
     @property
     def specificity(self) -> int:
@@ -176,11 +181,7 @@ class Leaving(Fact):
     legal_basis: tuple[str, ...] = ()
 
     def applies_to(self, status: str | None, sector: str | None) -> bool:
-        if not _matches(self.statuses, status):
-            return False
-        if sector is not None and sector in self.except_sectors:
-            return False
-        return self.sectors == (vocab.ANY,) or _matches(self.sectors, sector)
+        return _audience(self, status, sector)
 
 
 @dataclass(frozen=True)

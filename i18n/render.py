@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from babel.lists import format_list
 
@@ -56,6 +57,10 @@ class Sources:
             numbers.append(list(self._refs).index(ref.text) + 1)
         return "".join(f"[{n}]" for n in sorted(set(numbers)))
 
+    def fact(self, fact: Any) -> str:
+        """Cite every source of one table fact, with the fact's review date."""
+        return self.cite(SourceRef(source, fact.last_reviewed) for source in fact.sources)
+
     def render(self, t: Translator, version: str) -> str:
         lines = [t.text("sources.header")]
         for number, ref in enumerate(self._refs.values(), start=1):
@@ -72,6 +77,14 @@ class Sources:
 
     def __bool__(self) -> bool:
         return bool(self._refs)
+
+
+def _answer(lines: list[str], sources: Sources, res: Resolution, t: Translator) -> list[Message]:
+    """One message: the lines, then the numbered sources they cite, then the topic buttons."""
+    text = "\n".join(lines)
+    if sources:
+        text += "\n\n" + sources.render(t, res.version.content_hash)
+    return [Message(text, topic_buttons(t))]
 
 
 def _refs(reasons: Iterable[Reason]) -> list[SourceRef]:
@@ -110,7 +123,7 @@ def contact_lines(items: Iterable[Institution], t: Translator, sources: Sources)
         if item.hours:
             channels.append(t.text("contact.hours", value=t.table(item.hours)))
         head = t.text("contact.line", name=t.table(item.name))
-        cite = sources.cite(SourceRef(s, item.last_reviewed) for s in item.sources)
+        cite = sources.fact(item)
         lines.append(" ".join([head, cite]) + ("\n  " + "; ".join(channels) if channels else ""))
         if item.description:
             lines.append("  " + t.table(item.description))
@@ -209,7 +222,7 @@ def branch_detail(res: Resolution, branch: str, t: Translator) -> list[Message]:
     if rule is None:
         lines.append(t.text("detail.unknown", help=help_names(res, t), **places))
     else:
-        cite = sources.cite(SourceRef(s, rule.last_reviewed) for s in rule.sources)
+        cite = sources.fact(rule)
         lines.append(f"{t.table(rule.summary)} {cite}")
         if rule.scheme:
             lines.append(t.text("detail.scheme", scheme=t.table(rule.scheme)))
@@ -236,10 +249,7 @@ def branch_detail(res: Resolution, branch: str, t: Translator) -> list[Message]:
             lines.append(f"• {_reason_text(reason, res, t)} {sources.cite(_refs([reason]))}")
         for scheme in finding.schemes:
             lines += [f"  - {t.table(b)}" for b in scheme.benefits]
-    text = "\n".join(lines)
-    if sources:
-        text += "\n\n" + sources.render(t, res.version.content_hash)
-    return [Message(text, topic_buttons(t))]
+    return _answer(lines, sources, res, t)
 
 
 def registration(res: Resolution, t: Translator) -> list[Message]:
@@ -264,7 +274,7 @@ def registration(res: Resolution, t: Translator) -> list[Message]:
             lines += [f"• {t.table(d)}" for d in rule.register.documents]
         if finding.register_at:
             lines += contact_lines([finding.register_at], t, sources)
-        sources.cite(SourceRef(s, rule.last_reviewed) for s in rule.sources)
+        sources.fact(rule)
     for scheme in res.schemes:
         if not scheme.how_to_join:
             continue
@@ -274,14 +284,13 @@ def registration(res: Resolution, t: Translator) -> list[Message]:
         lines.append(
             t.text("register.scheme_join", name=t.table(scheme.name), steps=steps, **places)
             + " "
-            + sources.cite(SourceRef(s, scheme.last_reviewed) for s in scheme.sources)
+            + sources.fact(scheme)
         )
     if not found:
-        lines = [t.text("register.none", help=help_names(res, t), **places)]
-    text = "\n".join(lines)
-    if sources:
-        text += "\n\n" + sources.render(t, res.version.content_hash)
-    return [Message(text, topic_buttons(t))]
+        return _answer(
+            [t.text("register.none", help=help_names(res, t), **places)], Sources(), res, t
+        )
+    return _answer(lines, sources, res, t)
 
 
 def complaints(res: Resolution, t: Translator) -> list[Message]:
@@ -296,8 +305,7 @@ def complaints(res: Resolution, t: Translator) -> list[Message]:
         lines.append(t.text("complain.safety"))
     seen = {i.id for i in res.complain}
     lines += contact_lines([*res.complain, *[i for i in res.help if i.id not in seen]], t, sources)
-    text = "\n".join(lines) + "\n\n" + sources.render(t, res.version.content_hash)
-    return [Message(text, topic_buttons(t))]
+    return _answer(lines, sources, res, t)
 
 
 def portability(res: Resolution, t: Translator) -> list[Message]:
@@ -305,11 +313,11 @@ def portability(res: Resolution, t: Translator) -> list[Message]:
     sources = Sources()
     lines = [t.text("portability.header", **places)]
     for fact in res.leaving:
-        cite = sources.cite(SourceRef(s, fact.last_reviewed) for s in fact.sources)
+        cite = sources.fact(fact)
         lines.append(f"• {t.table(fact.summary)} {cite}")
     with_rules = [a for a in res.agreements if a.social_security == "yes"]
     for agreement in with_rules:
-        cite = sources.cite(SourceRef(s, agreement.last_reviewed) for s in agreement.sources)
+        cite = sources.fact(agreement)
         lines.append(
             "• "
             + t.text(
@@ -327,12 +335,9 @@ def portability(res: Resolution, t: Translator) -> list[Message]:
     if res.schemes:
         lines.append(t.text("portability.origin_header", **places))
         for scheme in res.schemes:
-            cite = sources.cite(SourceRef(s, scheme.last_reviewed) for s in scheme.sources)
+            cite = sources.fact(scheme)
             lines.append(f"• {t.table(scheme.name)}: {t.table(scheme.summary)} {cite}")
-    text = "\n".join(lines)
-    if sources:
-        text += "\n\n" + sources.render(t, res.version.content_hash)
-    return [Message(text, topic_buttons(t))]
+    return _answer(lines, sources, res, t)
 
 
 def emergency(res: Resolution, t: Translator) -> list[Message]:

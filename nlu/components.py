@@ -112,8 +112,33 @@ def _blank(code: str) -> Any:
         return nlp
 
 
+class _NothingToTrain:
+    """create/load for components that learn nothing: loading a model is creating them."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> Any:
+        return cls(config)  # type: ignore[call-arg]
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> Any:
+        return cls.create(config, model_storage, resource, execution_context)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
-class SpacyBlankTokenizer(Tokenizer):
+class SpacyBlankTokenizer(_NothingToTrain, Tokenizer):
     """Tokenizes with `spacy.blank(lang)` in the message's own language.
 
     Rasa's `SpacyNLP` only loads installed model packages and cannot use blank pipelines, and no
@@ -152,29 +177,6 @@ class SpacyBlankTokenizer(Tokenizer):
         for lang in [self.default_language, *(config.get("preload") or [])]:
             _blank(_spacy_code(lang, self.fallback))
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SpacyBlankTokenizer:
-        """Creates the component (nothing to train)."""
-        return cls(config)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> SpacyBlankTokenizer:
-        """Nothing is persisted: loading is creating."""
-        return cls.create(config, model_storage, resource, execution_context)
-
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """Tokens of one attribute, with start offsets into the original text."""
         text = message.get(attribute)
@@ -196,7 +198,7 @@ class SpacyBlankTokenizer(Tokenizer):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
+class GazetteerEntityExtractor(_NothingToTrain, GraphComponent, EntityExtractorMixin):
     """Adds country (with role), status, sector, branch and language entities from the lexicon.
 
     Not trainable: the lexicon is the model. Entities other extractors found (DIET, regexes) are
@@ -234,29 +236,6 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
             self._config.get("languages") or SUPPORTED_LANGUAGES,
             fuzzy=bool(self._config.get("fuzzy", True)),
         )
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GazetteerEntityExtractor:
-        """Creates the component (nothing to train)."""
-        return cls(config)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> GazetteerEntityExtractor:
-        """Nothing is persisted: loading is creating."""
-        return cls.create(config, model_storage, resource, execution_context)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Append gazetteer entities to each message's entities."""
