@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
 
 from engine.loader import read_document, table_files
 from engine.schema import TRANSLATABLE_FIELDS
 from i18n.catalog import LOCALES_DIR, STRINGS_FILE
+from i18n.catalogs import write_catalog
 
 ROOT = LOCALES_DIR.parent
 DOMAIN_DIR = ROOT / "bot" / "domain"
@@ -28,8 +28,22 @@ def _rel(path: Path) -> str:
     return str(path.resolve().relative_to(ROOT))
 
 
-def response_messages(domain_dir: Path = DOMAIN_DIR) -> Iterator[tuple[str, str, str, int]]:
-    """(context, msgid, file, line) for every response text and button title."""
+# strings.yml keys shown as button titles (WhatsApp allows 20 characters).
+BUTTON_KEYS = ("branch.", "button.", "status.", "sector.")
+BUTTON_NOTE = "Button title: at most 20 characters (WhatsApp)."
+
+
+def _flags(message: str | tuple[str, str]) -> list[str]:
+    """Brace placeholders are checked by msgfmt; `%` in a text ("5% of wages") is not a format."""
+    texts = message if isinstance(message, tuple) else (message,)
+    flags = ["python-brace-format"] if any("{" in text for text in texts) else []
+    return [*flags, "no-python-format"]
+
+
+def response_messages(
+    domain_dir: Path = DOMAIN_DIR,
+) -> Iterator[tuple[str, str, str, int, bool]]:
+    """(context, msgid, file, line, is_button) for every response text and button title."""
     for path in sorted(domain_dir.glob("*.yml")):
         document, _ = read_document(path)
         if document is None or not isinstance(document.data, dict):
@@ -38,10 +52,10 @@ def response_messages(domain_dir: Path = DOMAIN_DIR) -> Iterator[tuple[str, str,
             for i, variation in enumerate(variations):
                 if isinstance(variation.get("text"), str):
                     line, _ = document.where(("responses", name, i, "text"))
-                    yield name, variation["text"], _rel(path), line
+                    yield name, variation["text"], _rel(path), line, False
                 for j, button in enumerate(variation.get("buttons") or []):
                     line, _ = document.where(("responses", name, i, "buttons", j, "title"))
-                    yield name, button["title"], _rel(path), line
+                    yield name, button["title"], _rel(path), line, True
 
 
 def string_messages(
@@ -83,13 +97,21 @@ def table_messages(root: Path = TABLES_DIR) -> Iterator[tuple[str, str, int]]:
 
 def bot_catalog() -> Catalog:
     catalog = Catalog(project="migrant-protection-assistant", domain="bot")
-    for context, message, file, line in response_messages():
+    for context, message, file, line, is_button in response_messages():
         catalog.add(
-            message, locations=[(file, line)], context=context, flags=["python-brace-format"]
+            message,
+            locations=[(file, line)],
+            context=context,
+            flags=_flags(message),
+            auto_comments=[BUTTON_NOTE] if is_button else [],
         )
     for context, message, file, line in string_messages():
         catalog.add(
-            message, locations=[(file, line)], context=context, flags=["python-brace-format"]
+            message,
+            locations=[(file, line)],
+            context=context,
+            flags=_flags(message),
+            auto_comments=[BUTTON_NOTE] if context.startswith(BUTTON_KEYS) else [],
         )
     return catalog
 
@@ -101,15 +123,14 @@ def tables_catalog() -> Catalog:
         if existing:
             existing.locations.append((file, line))
         else:
-            catalog.add(message, locations=[(file, line)])
+            catalog.add(message, locations=[(file, line)], flags=["no-python-format"])
     return catalog
 
 
 def main() -> int:
     LOCALES_DIR.mkdir(exist_ok=True)
     for name, catalog in (("bot", bot_catalog()), ("tables", tables_catalog())):
-        with (LOCALES_DIR / f"{name}.pot").open("wb") as handle:
-            write_po(handle, catalog, width=100, sort_output=False)
+        write_catalog(LOCALES_DIR / f"{name}.pot", catalog)
         print(f"locales/{name}.pot: {len(catalog)} messages")
     return 0
 
