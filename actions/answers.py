@@ -76,7 +76,8 @@ class ActionAnswerEntitlements(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
         started_by = question_before_form(tracker) if form_just_completed(tracker) else None
-        send(dispatcher, topic_messages(TOPICS.get(started_by or "", "summary"), tracker))
+        topic = TOPICS.get(started_by or "", "summary")
+        send(dispatcher, translator(tracker), topic_messages(topic, tracker))
         return [SlotSet("profile_complete", True)]
 
 
@@ -90,7 +91,7 @@ class _TopicAction(Action):
         return self.action_name
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        send(dispatcher, topic_messages(self.topic, tracker))
+        send(dispatcher, translator(tracker), topic_messages(self.topic, tracker))
         return []
 
 

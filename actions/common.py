@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from engine.resolve import Profile, Resolution, resolve
 from engine.store import Store, compile_tables
 from i18n.catalog import Translator
+from i18n.languages import channel_fields, mark, user_language
 from i18n.render import Message
 
 logger = logging.getLogger(__name__)
@@ -39,14 +40,32 @@ def profile(tracker: Tracker) -> Profile:
     return Profile(*(tracker.get_slot(name) for name in PROFILE_SLOTS))
 
 
+def language(tracker: Tracker) -> str:
+    """The language to answer in: chosen (slot) > declared by the channel (metadata) > English."""
+    metadata = (tracker.latest_message or {}).get("metadata")
+    return user_language(tracker.get_slot("language"), metadata)
+
+
 def translator(tracker: Tracker) -> Translator:
-    return Translator(tracker.get_slot("language"))
+    return Translator(language(tracker))
 
 
 def resolution(tracker: Tracker) -> Resolution:
     return resolve(store(), profile(tracker))
 
 
-def send(dispatcher: CollectingDispatcher, messages: Iterable[Message]) -> None:
+def say(
+    dispatcher: CollectingDispatcher,
+    t: Translator,
+    text: str,
+    buttons: list[dict[str, str]] | None = None,
+) -> None:
+    """Send one message in `t`'s language, marked for right-to-left channels where needed."""
+    dispatcher.utter_message(
+        text=mark(text, t.language), buttons=buttons or None, **channel_fields(t.language)
+    )
+
+
+def send(dispatcher: CollectingDispatcher, t: Translator, messages: Iterable[Message]) -> None:
     for message in messages:
-        dispatcher.utter_message(text=message.text, buttons=message.buttons or None)
+        say(dispatcher, t, message.text, message.buttons)

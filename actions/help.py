@@ -22,7 +22,8 @@ class _ContactsAction(Action):
         return self.action_name
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        send(dispatcher, type(self).renderer(resolution(tracker), translator(tracker)))
+        t = translator(tracker)
+        send(dispatcher, t, type(self).renderer(resolution(tracker), t))
         return []
 
 

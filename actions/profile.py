@@ -13,7 +13,8 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import store, translator
+from actions.common import language, say, store, translator
+from actions.language import offer_language
 from engine import vocab
 from i18n.names import country_name, is_country, match_country
 from i18n.render import payload
@@ -43,10 +44,16 @@ class ValidateProfileForm(FormValidationAction):
     def name(self) -> str:
         return "validate_profile_form"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        """Before the first question, once per person, the language picker."""
+        offered = offer_language(dispatcher, tracker)
+        return [*offered, *await super().run(dispatcher, tracker, domain)]
+
     def _choice(self, value: Any, allowed: tuple[str, ...], slot: str, dispatcher, tracker):
         if value in allowed:
             return {slot: value}
-        dispatcher.utter_message(text=translator(tracker).text("profile.invalid_value"))
+        t = translator(tracker)
+        say(dispatcher, t, t.text("profile.invalid_value"))
         return {slot: None}
 
     def validate_status(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
@@ -77,7 +84,7 @@ class ValidateProfileForm(FormValidationAction):
             return {}
         if any(e.get("entity") == "country" for e in tracker.latest_message.get("entities", [])):
             return {}
-        matches = match_country(_user_text(tracker), tracker.get_slot("language"), cutoff=85)
+        matches = match_country(_user_text(tracker), language(tracker), cutoff=85)
         return {slot: matches[0]} if len(matches) == 1 else {}
 
 
@@ -104,7 +111,7 @@ class _AskCountry(Action):
             {"title": country_name(code, t.language), "payload": payload("inform", country=code)}
             for code in codes
         ]
-        dispatcher.utter_message(text=text, buttons=buttons)
+        say(dispatcher, t, text, buttons)
         return []
 
     def _known(self) -> list[str]:

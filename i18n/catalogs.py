@@ -186,7 +186,7 @@ def report() -> None:
 def msgfmt() -> str:
     found = shutil.which("msgfmt")
     if not found:
-        raise SystemExit("msgfmt not found: install Debian's gettext package (scripts/install-gettext)")
+        raise SystemExit("msgfmt not found: install Debian's gettext (scripts/install-gettext)")
     return found
 
 

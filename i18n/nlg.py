@@ -15,6 +15,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from i18n.languages import user_language
 from i18n.responses import translate_response
 
 
@@ -33,6 +34,9 @@ class CatalogNLG(TemplatedNaturalLanguageGenerator):
         response = self._random_response_for(utter_action, output_channel, filled_slots)
         if response is None:
             return None
-        language = filled_slots.get("language")
+        language = user_language(
+            filled_slots.get("language"),
+            tracker.latest_message.metadata if tracker.latest_message else None,
+        )
         translated = translate_response(utter_action, copy.deepcopy(response), language)
         return self._fill_response(translated, filled_slots, **kwargs)

@@ -16,8 +16,10 @@ passes the language the user chose), because one model serves twelve languages.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -35,27 +37,49 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
+    INTENT,
+    INTENT_RANKING_KEY,
     METADATA,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.gazetteer import ENTITY_TYPES, SUPPORTED_LANGUAGES, canonical_language, get_gazetteer
+from nlu.langid import guess
 
-__all__ = ["GazetteerEntityExtractor", "SpacyBlankTokenizer", "message_language"]
+__all__ = [
+    "GazetteerEntityExtractor",
+    "LanguageCommand",
+    "LanguageIdentifier",
+    "SpacyBlankTokenizer",
+    "message_language",
+]
 
 logger = logging.getLogger(__name__)
 
 LANGUAGE_KEYS = ("language", "lang", "locale")
+LANGUAGE_HINT = "language_hint"
 
 
-def message_language(message: Message) -> str | None:
+def message_language(message: Message, use_hint: bool = True) -> str | None:
     """The language a message says it is in, as a contract code ("tl" -> "fil"), or None.
 
     Looked up on the message itself, then in its metadata: at prediction time the channel's
     metadata (`{"language": "ne"}`), in training data the example's or intent's metadata
-    (Rasa nests those under "example" / "intent").
+    (Rasa nests those under "example" / "intent"). Failing those, the identifier's hint when
+    the writing system made it sure (a Bengali-script message is Bengali).
     """
+    declared = _declared_language(message)
+    if declared or not use_hint:
+        return declared
+    hint = message.get(LANGUAGE_HINT)
+    if isinstance(hint, Mapping) and hint.get("sure") and hint.get("language"):
+        return canonical_language(str(hint["language"]))
+    return None
+
+
+def _declared_language(message: Message) -> str | None:
     for key in LANGUAGE_KEYS:
         value = message.get(key)
         if isinstance(value, str) and value:
@@ -281,3 +305,127 @@ def _identity(entity: Mapping[str, Any]) -> tuple[Any, ...]:
         entity.get(ENTITY_ATTRIBUTE_ROLE),
         entity.get(EXTRACTOR),
     )
+
+
+# ---------------------------------------------------------------------------------- language
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
+class LanguageIdentifier(_NothingToTrain, GraphComponent):
+    """Guesses each message's language (`nlu.langid`) and records it as `language_hint`.
+
+    First in the pipeline, so the tokenizer and the gazetteer can use a sure guess (native
+    script) when the channel declared no language. The hint is an output property: the action
+    server reads it to offer the likely language first in the picker. It never switches the
+    conversation's language: romanized text cannot be identified, so the bot asks.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """No options: the candidate languages are the shipped ones (`nlu.langid.SCRIPTS`)."""
+        return {}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Nothing to build: py3langid's model is loaded on first use and cached."""
+        self._config = config
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Attach the hint to every message (at training time too, so the tokenizer agrees)."""
+        for message in messages:
+            text = message.get(TEXT)
+            if isinstance(text, str) and text.strip():
+                message.set(LANGUAGE_HINT, guess(text).as_dict(), add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Hints for training examples, as for messages at prediction time."""
+        self.process(training_data.training_examples)
+        return training_data
+
+
+_COMMAND = re.compile(
+    r"^\s*/(?:lang|language|langue|lengua|idioma|lugha|bahasa|wika|bhasha|bhasa|lugha)\b\s*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class LanguageCommand(_NothingToTrain, GraphComponent):
+    """`/lang ne`, `/language`, `/idioma es`…: a command, not something to classify.
+
+    Sets the intent `choose_language` with confidence 1 and, when the argument names a language
+    we know (an ISO code, `tl`, or a language name the gazetteer knows in any language), the
+    `language` entity. Placed after the gazetteer and before the FallbackClassifier.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """No options."""
+        return {}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Uses the process-wide gazetteer to read language names."""
+        self._config = config
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Turn command messages into `choose_language`."""
+        for message in messages:
+            text = message.get(TEXT)
+            match = _COMMAND.match(text) if isinstance(text, str) else None
+            if match:
+                self._apply(message, match.group(1).strip())
+        return messages
+
+    def _apply(self, message: Message, argument: str) -> None:
+        intent = {"name": "choose_language", "confidence": 1.0}
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        code = command_language(argument)
+        entities = [
+            e for e in message.get(ENTITIES) or [] if e.get(ENTITY_ATTRIBUTE_TYPE) != "language"
+        ]
+        if code:
+            start = max(message.get(TEXT).rfind(argument), 0)
+            entities.append(
+                {
+                    ENTITY_ATTRIBUTE_TYPE: "language",
+                    ENTITY_ATTRIBUTE_VALUE: code,
+                    ENTITY_ATTRIBUTE_START: start,
+                    ENTITY_ATTRIBUTE_END: start + len(argument),
+                    "text": argument,
+                    EXTRACTOR: self.__class__.__name__,
+                }
+            )
+        message.set(ENTITIES, entities, add_to_output=True)
+
+
+def command_language(argument: str) -> str | None:
+    """The language an argument of `/lang` names: "ne", "tl", "nepali", "नेपाली"…"""
+    if not argument:
+        return None
+    word = argument.split()[0].strip().lower()
+    code = canonical_language(word)
+    if code in SUPPORTED_LANGUAGES:
+        return code
+    code = _language_names().get(argument.strip().lower())
+    if code:
+        return code
+    for match in get_gazetteer().extract(argument, None):
+        if match.entity == "language":
+            return match.value
+    return None
+
+
+@lru_cache(maxsize=1)
+def _language_names() -> dict[str, str]:
+    """Every shipped language's name in every shipped language (CLDR), lower case → code."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for code in SUPPORTED_LANGUAGES:
+        target = Locale.parse("fil" if code == "fil" else code)
+        for shown_in in SUPPORTED_LANGUAGES:
+            name = target.get_display_name(Locale.parse(shown_in))
+            if name:
+                names.setdefault(name.lower(), code)
+    return names

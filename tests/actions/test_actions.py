@@ -14,8 +14,9 @@ from actions.answers import (
     question_before_form,
 )
 from actions.help import ActionEmergency
+from actions.language import ActionChooseLanguage
 from actions.profile import ActionAskDestination, ActionAskOrigin, ValidateProfileForm
-from actions.session import ActionChooseLanguage, ActionForgetMe, ActionStartOver
+from actions.session import ActionForgetMe, ActionStartOver
 from engine.resolve import Profile, resolve
 from i18n.catalog import Translator
 from tests.actions.conftest import PROFILE, make_tracker
@@ -172,6 +173,7 @@ def test_forget_me_resets_everything(dispatcher):
 def test_choose_unavailable_language_keeps_the_current_one(dispatcher):
     events = [
         {"event": "slot", "name": "language", "value": "en"},
+        {"event": "user"},
         {"event": "slot", "name": "language", "value": "zz"},
     ]
     result = run(
