@@ -9,7 +9,7 @@ RASA_ARGS := --domain bot/domain --config config.yml
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install run shell train train-if-needed tables test test-unit test-rasa test-integration lint messages bench clean
+.PHONY: install run shell train train-if-needed tables test test-unit test-rasa test-integration lint messages catalogs translation-report nlu-eval bench clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@PY310=$$(scripts/find-python310) && [ -x $(PY) ] || $$PY310 -m venv $(VENV)
@@ -40,8 +40,22 @@ lint: install
 test: install
 	@scripts/test
 
+# Translators' workflow: extract templates and merge them into every language's catalog,
+# compile (msgfmt --check), and report % translated / % reviewed per language.
 messages: install
 	$(PY) -m i18n.extract
+	$(PY) -m i18n.catalogs update
+
+catalogs: install
+	@command -v msgfmt >/dev/null || scripts/install-gettext
+	$(PY) -m i18n.catalogs compile
+
+translation-report: install
+	$(PY) -m i18n.catalogs report
+
+# Per-language intent accuracy and entity F1 on held-out sets (tests/nlu_eval/).
+nlu-eval: train-if-needed
+	$(PY) -m nlu.evaluate --out test-artifacts/nlu-eval.json
 
 clean:
 	rm -rf models results var .pytest_cache

@@ -67,7 +67,7 @@ class ActionChooseLanguage(Action):
         wanted = supported(named[-1])
         if wanted:
             t = Translator(wanted)
-            say(dispatcher, t, t.text("language.set", language=language_name(wanted)))
+            say(dispatcher, t, t.text("language.set", language=language_name(wanted, title=False)))
             return [SlotSet("language", wanted), SlotSet("language_offered", True)]
         t = Translator(previous)
         say(
@@ -75,8 +75,8 @@ class ActionChooseLanguage(Action):
             t,
             t.text(
                 "language.unavailable",
-                language=language_name(str(named[-1]), previous),
-                current=language_name(previous),
+                language=language_name(str(named[-1]), previous, title=False),
+                current=language_name(previous, title=False),
             ),
         )
         return [SlotSet("language", _previous_choice(tracker))]

@@ -26,12 +26,16 @@ def country_name(code: str | None, language: str | None) -> str:
     return locale(language).territories.get(code.upper(), code.upper())
 
 
-def language_name(code: str, in_language: str | None = None) -> str:
-    """A language named in `in_language`, or in itself (for the language picker)."""
+def language_name(code: str, in_language: str | None = None, title: bool = True) -> str:
+    """A language named in `in_language`, or in itself (for the language picker).
+
+    `title=True` capitalises the first letter, as on a button ("Français"); inside a sentence
+    pass `title=False` and CLDR's own casing is kept ("je vais parler français").
+    """
     target = locale(code)
     shown_in = locale(in_language) if in_language else target
     name = target.get_display_name(shown_in) or code
-    return name[:1].upper() + name[1:]
+    return name[:1].upper() + name[1:] if title else name
 
 
 def is_rtl(language: str | None) -> bool:

@@ -47,11 +47,14 @@ class Servers:
     action_url: str
     workdir: Path
 
-    def say(self, sender: str, message: str) -> list[dict]:
+    def say(
+        self, sender: str, message: str, channel: str = "rest", metadata: dict | None = None
+    ) -> list[dict]:
+        body: dict = {"sender": sender, "message": message}
+        if metadata is not None:
+            body["metadata"] = metadata
         response = requests.post(
-            f"{self.rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": message},
-            timeout=60,
+            f"{self.rasa_url}/webhooks/{channel}/webhook", json=body, timeout=60
         )
         response.raise_for_status()
         return response.json()

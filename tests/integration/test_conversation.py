@@ -139,9 +139,11 @@ def test_new_session_keeps_the_profile(servers, store):
     complete_profile(servers, sender)
     servers.say(sender, "/session_start")
     injury = texts(servers.say(sender, "what if I get injured at work?"))
-    rule = resolve(store, Profile("migrant_worker", "construction", "NP", "QA")).findings[
-        "employment_injury"
-    ].rule
+    rule = (
+        resolve(store, Profile("migrant_worker", "construction", "NP", "QA"))
+        .findings["employment_injury"]
+        .rule
+    )
     assert rule.summary in injury
 
 
