@@ -142,7 +142,9 @@ def test_no_false_country_or_language(gaz_all: Gazetteer, text: str, lang: str |
 def test_ambiguous_word_counts_with_a_cue_or_alone(gaz_all: Gazetteer) -> None:
     assert countries(gaz_all, "taga Mali ako", "fil") == [("ML", "origin")]
     assert countries(gaz_all, "Mali", "fil") == [("ML", None)]
-    assert found(gaz_all, "Hindi po", "fil") == [("language", "hi", None)]
+    assert found(gaz_all, "Hindi po", "fil") == []  # a polite "no" in Tagalog
+    assert found(gaz_all, "Hindi po", None) == []
+    assert found(gaz_all, "Hindi please") == [("language", "hi", None)]
     assert countries(gaz_all, "I WORK IN THE US") == [("US", "destination")]
 
 
