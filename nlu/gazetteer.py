@@ -735,11 +735,15 @@ class Gazetteer:
     def _before_cue(self, norms: Sequence[str], start: int, cue_langs: Sequence[str]) -> str | None:
         pos, skips = start - 1, 0
         while pos >= 0:
+            best: tuple[int, str] | None = None  # the longest cue of any language wins
             for lg in cue_langs:
                 for phrase, role in self._cues[lg].before.get(norms[pos], ()):
                     first = pos - len(phrase) + 1
                     if first >= 0 and tuple(norms[first : pos + 1]) == phrase:
-                        return role
+                        if best is None or len(phrase) > best[0]:
+                            best = (len(phrase), role)
+            if best is not None:
+                return best[1]
             if skips < _MAX_SKIPS and any(norms[pos] in self._cues[lg].skip for lg in cue_langs):
                 pos, skips = pos - 1, skips + 1
                 continue
@@ -749,10 +753,14 @@ class Gazetteer:
     def _after_cue(self, norms: Sequence[str], end: int, cue_langs: Sequence[str]) -> str | None:
         pos, skips = end, 0
         while pos < len(norms):
+            best: tuple[int, str] | None = None  # the longest cue of any language wins
             for lg in cue_langs:
                 for phrase, role in self._cues[lg].after.get(norms[pos], ()):
                     if tuple(norms[pos : pos + len(phrase)]) == phrase:
-                        return role
+                        if best is None or len(phrase) > best[0]:
+                            best = (len(phrase), role)
+            if best is not None:
+                return best[1]
             if skips < 1 and (norms[pos] == "s" or norms[pos] in self._cues["en"].skip):
                 pos, skips = pos + 1, skips + 1
                 continue

@@ -36,7 +36,10 @@ CASES: list[tuple[str, set]] = [
     ("বাংলায় বলুন", {("language", "bn", None)}),
     ("english e bolen", {("language", "en", None)}),
     ("হাসপাতালের খরচ কে দেবে?", {("branch", "health_care", None)}),
-    ("ami probashi, akama nai", {("status", "migrant_worker", None), ("status", "undocumented", None)}),
+    (
+        "ami probashi, akama nai",
+        {("status", "migrant_worker", None), ("status", "undocumented", None)},
+    ),
     # traps: মালিক / malik (employer) is not মালি (Mali), nor is মালি the gardener
     ("আমার মালিক বেতন দেয় না", set()),
     ("মালিকের বিরুদ্ধে অভিযোগ করব", set()),
