@@ -492,6 +492,21 @@ class Gazetteer:
         chosen = _select(candidates)
         return self._interpret(text, tokens, chosen, code if known else None, cue_langs, ambiguous)
 
+    def only_entities(self, text: str, matches: Sequence[Match]) -> bool:
+        """True when `text` is nothing but `matches`, give or take filler words ("please",
+        "po", "tafadhali") and punctuation: a bare answer such as "Qatar", "housemaid",
+        "नेपाल please". Used to classify such answers without a model."""
+        if not matches:
+            return False
+        filler = self._union("filler", tuple(self.languages))
+        for token in tokenize(text):
+            if any(m.start <= token.start and token.end <= m.end for m in matches):
+                continue
+            if token.norm in filler:
+                continue
+            return False
+        return True
+
     def _exact_candidates(
         self,
         text: str,
