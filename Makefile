@@ -9,7 +9,7 @@ RASA_ARGS := --domain bot/domain --config config.yml
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install run shell train train-if-needed tables test test-unit test-rasa test-integration lint messages catalogs translation-report nlu-eval bench clean
+.PHONY: install run shell train train-if-needed tables test test-unit test-rasa test-integration test-browser lint messages catalogs translation-report nlu-eval bench clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@PY310=$$(scripts/find-python310) && [ -x $(PY) ] || $$PY310 -m venv $(VENV)
@@ -39,6 +39,11 @@ lint: install
 
 test: install
 	@scripts/test
+
+# The web chat page in Debian's chromium (installed with the Noto fonts when missing).
+test-browser: train-if-needed
+	@scripts/install-browser
+	WEBCHAT_BROWSER_REQUIRED=1 $(PY) -m pytest -q -m browser tests/browser
 
 # Translators' workflow: extract templates and merge them into every language's catalog,
 # compile (msgfmt --check), and report % translated / % reviewed per language.

@@ -68,7 +68,7 @@ class Sources:
                 t.text(
                     "sources.line",
                     number=number,
-                    source=ref.text,
+                    source=f"\u2068{ref.text}\u2069",  # isolated: Latin titles in RTL lines
                     date=date(ref.last_reviewed, t.language),
                 )
             )

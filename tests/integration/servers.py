@@ -69,7 +69,7 @@ def latest_model() -> Path:
 
 
 @contextmanager
-def running_servers(workdir: Path):
+def running_servers(workdir: Path, extra_env: dict | None = None):
     action_port, rasa_port = free_port(), free_port()
     env = {
         **os.environ,
@@ -77,6 +77,7 @@ def running_servers(workdir: Path):
         "DATABASE_URL": f"sqlite:///{workdir / 'entitlements.sqlite3'}",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        **(extra_env or {}),
     }
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
