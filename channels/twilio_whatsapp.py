@@ -23,7 +23,6 @@ TWILIO_WEBHOOK_URL, TWILIO_API_URL.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping
@@ -38,6 +37,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
+from channels.api_client import ApiClient
 from channels.identity import pseudonymize
 from channels.messaging import TWILIO_LIMITS, Conversations, Inbox, Outgoing, SeenIds
 from channels.whatsapp import Address, WhatsAppOutput
@@ -91,8 +91,10 @@ def candidate_urls(url: str, headers: Mapping[str, str], configured: str | None)
     return found
 
 
-class TwilioAPI:
+class TwilioAPI(ApiClient):
     """Sends texts through Twilio's Messages API (form POST, basic auth with the account)."""
+
+    service = "Twilio"
 
     def __init__(
         self,
@@ -101,12 +103,11 @@ class TwilioAPI:
         number: str | None,
         api_url: str = DEFAULT_API_URL,
     ) -> None:
+        super().__init__()
         self.account_sid, self.auth_token, self.api_url = account_sid, auth_token, api_url
         self.number = (
             number if not number or number.startswith("whatsapp:") else f"whatsapp:{number}"
         )
-        self._session: aiohttp.ClientSession | None = None
-        self._warned = False
 
     @property
     def url(self) -> str:
@@ -114,35 +115,12 @@ class TwilioAPI:
 
     async def post(self, to: str, body: str) -> bool:
         if not (self.account_sid and self.auth_token and self.number):
-            if not self._warned:
-                logger.warning(
-                    "Twilio replies are not sent: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN "
-                    "and TWILIO_WHATSAPP_NUMBER"
-                )
-                self._warned = True
-            return False
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20))
+            return self.not_configured(
+                "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_NUMBER"
+            )
         auth = aiohttp.BasicAuth(self.account_sid, self.auth_token)
         form = {"To": to, "From": self.number, "Body": body}
-        for attempt in range(3):
-            try:
-                async with self._session.post(self.url, data=form, auth=auth) as answer:
-                    if answer.status < 300:
-                        return True
-                    retry = answer.status == 429 or answer.status >= 500
-                    logger.warning("Twilio refused a message: HTTP %s", answer.status)
-            except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-                retry = True
-                logger.warning("Twilio is unreachable: %s", type(error).__name__)
-            if not retry:
-                return False
-            await asyncio.sleep(0.5 * 3**attempt)
-        return False
-
-    async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
+        return await self.post_with_retry(self.url, data=form, auth=auth)
 
 
 class TwilioWhatsAppOutput(WhatsAppOutput):

@@ -27,7 +27,6 @@ WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -44,6 +43,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.api_client import ApiClient
 from channels.identity import pseudonymize
 from channels.messaging import Conversations, Inbox, Limits, Outgoing, SeenIds, render
 from i18n.catalog import Translator
@@ -174,13 +174,14 @@ def _inbound(message: Mapping[str, Any], contacts: list[dict]) -> Inbound | None
     return Inbound(message_id, address.value, address, _message_text(message), timestamp)
 
 
-class GraphAPI:
+class GraphAPI(ApiClient):
     """Posts messages to `{graph_url}/{phone_number_id}/messages` with the bearer token."""
 
+    service = "WhatsApp (Graph API)"
+
     def __init__(self, config: WhatsAppConfig) -> None:
+        super().__init__()
         self.config = config
-        self._session: aiohttp.ClientSession | None = None
-        self._warned = False
 
     @property
     def url(self) -> str:
@@ -188,36 +189,9 @@ class GraphAPI:
 
     async def post(self, payload: dict[str, Any]) -> bool:
         if not (self.config.token and self.config.phone_number_id):
-            if not self._warned:
-                logger.warning(
-                    "WhatsApp replies are not sent: set WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID"
-                )
-                self._warned = True
-            return False
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20))
+            return self.not_configured("WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID")
         headers = {"Authorization": f"Bearer {self.config.token}"}
-        for attempt in range(3):
-            try:
-                async with self._session.post(self.url, json=payload, headers=headers) as answer:
-                    if answer.status < 300:
-                        return True
-                    code = await _error_code(answer)
-                    retry = answer.status == 429 or answer.status >= 500
-                    logger.warning(
-                        "the Graph API refused a message: HTTP %s, error %s", answer.status, code
-                    )
-            except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-                retry = True
-                logger.warning("the Graph API is unreachable: %s", type(error).__name__)
-            if not retry:
-                return False
-            await asyncio.sleep(0.5 * 3**attempt)
-        return False
-
-    async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
+        return await self.post_with_retry(self.url, _error_code, json=payload, headers=headers)
 
 
 async def _error_code(answer: aiohttp.ClientResponse) -> Any:

@@ -311,8 +311,15 @@ def _identity(entity: Mapping[str, Any]) -> tuple[Any, ...]:
 # ---------------------------------------------------------------------------------- language
 
 
+class _Optionless(_NothingToTrain):
+    """A component with no options (GraphComponent's default config is empty)."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._config = config
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
-class LanguageIdentifier(_NothingToTrain, GraphComponent):
+class LanguageIdentifier(_Optionless, GraphComponent):
     """Guesses each message's language (`nlu.langid`) and records it as `language_hint`.
 
     First in the pipeline, so the tokenizer and the gazetteer can use a sure guess (native
@@ -320,15 +327,6 @@ class LanguageIdentifier(_NothingToTrain, GraphComponent):
     server reads it to offer the likely language first in the picker. It never switches the
     conversation's language: romanized text cannot be identified, so the bot asks.
     """
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        """No options: the candidate languages are the shipped ones (`nlu.langid.SCRIPTS`)."""
-        return {}
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        """Nothing to build: py3langid's model is loaded on first use and cached."""
-        self._config = config
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Attach the hint to every message (at training time too, so the tokenizer agrees)."""
@@ -351,22 +349,13 @@ _COMMAND = re.compile(
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class LanguageCommand(_NothingToTrain, GraphComponent):
+class LanguageCommand(_Optionless, GraphComponent):
     """`/lang ne`, `/language`, `/idioma es`…: a command, not something to classify.
 
     Sets the intent `choose_language` with confidence 1 and, when the argument names a language
     we know (an ISO code, `tl`, or a language name the gazetteer knows in any language), the
     `language` entity. Placed after the gazetteer and before the FallbackClassifier.
     """
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        """No options."""
-        return {}
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        """Uses the process-wide gazetteer to read language names."""
-        self._config = config
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Turn command messages into `choose_language`."""

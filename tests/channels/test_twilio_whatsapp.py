@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import pytest
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.twilio import TwilioInput
 
@@ -19,14 +18,6 @@ TOKEN = "twilio-token"
 PHONE = "+8801712345678"
 LOCAL = "http://127.0.0.1:5005/webhooks/twilio_whatsapp/webhook"
 PUBLIC = "https://bot.example.org/webhooks/twilio_whatsapp/webhook"
-
-
-@pytest.fixture(autouse=True)
-def key(monkeypatch):
-    monkeypatch.setenv(identity.KEY_ENV, "unit-test-key")
-    identity.reset_key_cache()
-    yield
-    identity.reset_key_cache()
 
 
 class Harness:

@@ -36,14 +36,6 @@ SECRET = "app-secret"
 PHONE = "9779812345678"
 
 
-@pytest.fixture(autouse=True)
-def key(monkeypatch):
-    monkeypatch.setenv(identity.KEY_ENV, "unit-test-key")
-    identity.reset_key_cache()
-    yield
-    identity.reset_key_cache()
-
-
 class Harness:
     """A channel whose sends and Rasa turns are recorded instead of leaving the process."""
 

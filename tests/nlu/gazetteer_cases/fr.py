@@ -8,17 +8,7 @@ channel often sends none): with no language, every language's cue words apply.
 
 from __future__ import annotations
 
-import pytest
-
-from nlu.gazetteer import Gazetteer
-
-Found = set[tuple[str, str, str | None]]
 O, D = "origin", "destination"  # noqa: E741
-
-
-def found(gaz: Gazetteer, text: str, lang: str | None) -> Found:
-    return {(m.entity, m.value, m.role) for m in gaz.extract(text, lang)}
-
 
 CASES: list[tuple[str, set]] = [
     (
@@ -58,9 +48,3 @@ CASES: list[tuple[str, set]] = [
     ("je retire mes donnees", set()),
     ("je suis africaine", set()),
 ]
-
-
-@pytest.mark.parametrize(("text", "expected"), CASES)
-def test_french(gaz_all: Gazetteer, text: str, expected: set) -> None:
-    assert found(gaz_all, text, "fr") == expected
-    assert found(gaz_all, text, None) == expected

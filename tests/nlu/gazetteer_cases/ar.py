@@ -7,17 +7,7 @@ channel often sends none): with no language, every language's cue words apply.
 
 from __future__ import annotations
 
-import pytest
-
-from nlu.gazetteer import Gazetteer
-
-Triple = tuple[str, str, str | None]
 O, D = "origin", "destination"  # noqa: E741
-
-
-def found(gaz: Gazetteer, text: str, lang: str | None) -> set[Triple]:
-    return {(m.entity, m.value, m.role) for m in gaz.extract(text, lang)}
-
 
 CASES: list[tuple[str, set]] = [
     ("انا من مصر وأشتغل في السعودية", {("country", "EG", O), ("country", "SA", D)}),
@@ -43,8 +33,10 @@ CASES: list[tuple[str, set]] = [
     ("انا لاجئ سوري", {("status", "refugee", None), ("country", "SY", O)}),
     ("كلمني بالعربي", {("language", "ar", None)}),
     ("abi hindi law sama7t", {("language", "hi", None)}),
-    ("انصبت بالشغل ومين بيدفع المستشفى", {("branch", "employment_injury", None),
-                                          ("branch", "health_care", None)}),
+    (
+        "انصبت بالشغل ومين بيدفع المستشفى",
+        {("branch", "employment_injury", None), ("branch", "health_care", None)},
+    ),
     ("ana 7amel fi ejazet omoma", {("branch", "maternity", None)}),
     # traps: "after maghrib prayer" is not Morocco, "my money" is not Mali, "the right" is not
     # Yemen, "Mr" is not Sweden, the Levantine "salary" (معاش) is not a pension, "born in"
@@ -56,9 +48,3 @@ CASES: list[tuple[str, set]] = [
     ("ما قبضت معاشي", set()),
     ("ولدت في نيبال", {("country", "NP", O)}),
 ]
-
-
-@pytest.mark.parametrize(("text", "expected"), CASES)
-def test_arabic(gaz_all: Gazetteer, text: str, expected: set) -> None:
-    assert found(gaz_all, text, "ar") == expected
-    assert found(gaz_all, text, None) == expected

@@ -1,0 +1,1 @@
+"""Gazetteer test cases per language: (text, expected (entity, value, role) set)."""
