@@ -13,6 +13,13 @@ from pathlib import Path
 
 from engine import settings
 from engine.loader import load_tables
+from engine.reports import (
+    coverage_of_tables,
+    format_coverage,
+    format_stale,
+    stale_facts,
+    write_html,
+)
 from engine.schema import AGREEMENTS_FILE, COUNTRY_FILE
 from engine.store import compile_tables
 
@@ -62,6 +69,31 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stale(args: argparse.Namespace) -> int:
+    facts = stale_facts(args.dir, args.months)
+    print(format_stale(facts, args.months))
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    try:
+        report = coverage_of_tables(args.dir)
+    except ValueError as exc:  # the tables have errors: nothing to measure
+        print(f"{exc}\n\nFix these first (see `entitlements validate`).", file=sys.stderr)
+        return 1
+    print(format_coverage(report))
+    print(f"\nHeat map: {write_html(report, args.html)}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from engine.diff import run
+
+    code, report = run(args.old, args.new)
+    print(report, file=sys.stderr if code == 2 else sys.stdout)
+    return code
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="entitlements", description="Check and publish the entitlement tables."
@@ -77,6 +109,20 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="write the JSON schemas for editors")
     schema.add_argument("--out", default=str(settings.tables_dir()))
     schema.set_defaults(func=cmd_schema)
+    stale = sub.add_parser("stale", help="list facts not reviewed for N months, oldest first")
+    stale.add_argument("dir", nargs="?", default=str(settings.tables_dir()))
+    stale.add_argument("--months", type=int, default=12, help="default: 12")
+    stale.set_defaults(func=cmd_stale)
+    coverage = sub.add_parser("coverage", help="what the bot knows per destination, branch, status")
+    coverage.add_argument("dir", nargs="?", default=str(settings.tables_dir()))
+    coverage.add_argument("--html", default="test-artifacts/coverage.html", help="heat map page")
+    coverage.set_defaults(func=cmd_coverage)
+    diff = sub.add_parser(
+        "diff", help="which answers change between two table folders or git revisions"
+    )
+    diff.add_argument("old", help="folder, git revision (e.g. HEAD~1), or - for the working tree")
+    diff.add_argument("new", help="folder, git revision, or - for the working tree")
+    diff.set_defaults(func=cmd_diff)
     return parser
 
 
