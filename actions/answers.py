@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import resolution, send, translator
+from actions.usage import record
 from engine import vocab
 from i18n import render
 
@@ -78,6 +79,7 @@ class ActionAnswerEntitlements(Action):
         started_by = question_before_form(tracker) if form_just_completed(tracker) else None
         topic = TOPICS.get(started_by or "", "summary")
         send(dispatcher, translator(tracker), topic_messages(topic, tracker))
+        record(tracker, topic, resolution(tracker))
         return [SlotSet("profile_complete", True)]
 
 
@@ -92,6 +94,7 @@ class _TopicAction(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
         send(dispatcher, translator(tracker), topic_messages(self.topic, tracker))
+        record(tracker, self.topic)
         return []
 
 

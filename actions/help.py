@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import resolution, send, translator
+from actions.usage import record
 from engine.resolve import Resolution
 from i18n import render
 from i18n.catalog import Translator
@@ -24,6 +25,7 @@ class _ContactsAction(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
         t = translator(tracker)
         send(dispatcher, t, type(self).renderer(resolution(tracker), t))
+        record(tracker, self.action_name.removeprefix("action_"))
         return []
 
 

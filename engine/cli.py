@@ -86,6 +86,15 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from engine.store import Store
+    from engine.usage import report
+
+    store = Store.open(args.database_url)
+    print("\n".join(report(store.engine, days=args.days).lines(top=args.top)))
+    return 0
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from engine.diff import run
 
@@ -117,6 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     coverage.add_argument("dir", nargs="?", default=str(settings.tables_dir()))
     coverage.add_argument("--html", default="test-artifacts/coverage.html", help="heat map page")
     coverage.set_defaults(func=cmd_coverage)
+    report_ = sub.add_parser("report", help="anonymous usage: corridors, topics, unknown answers")
+    report_.add_argument("--days", type=int, default=30, help="default: 30")
+    report_.add_argument("--top", type=int, default=10, help="rows per section (default: 10)")
+    report_.add_argument("--database-url", default=None, help="default: $DATABASE_URL or SQLite")
+    report_.set_defaults(func=cmd_report)
     diff = sub.add_parser(
         "diff", help="which answers change between two table folders or git revisions"
     )

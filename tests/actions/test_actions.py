@@ -197,3 +197,20 @@ def test_a_question_asked_during_the_form_is_answered_at_its_end(dispatcher):
     assert question_before_form(make_tracker(PROFILE, events=events)) == "ask_register"
     run(ActionAnswerEntitlements(), dispatcher, make_tracker(PROFILE, events=events))
     assert t.text("register.overview", destination="Qatar") in said(dispatcher)
+
+
+def test_answers_are_counted_anonymously(dispatcher, table_store):
+    from engine import usage
+
+    before = usage.report(table_store.engine, days=1).counts
+    run(ActionAnswerEntitlements(), dispatcher, make_tracker(PROFILE))
+    after = usage.report(table_store.engine, days=1).counts
+    corridor = f"{PROFILE['origin']}-{PROFILE['destination']}"
+    assert after["corridor"][corridor] == before["corridor"][corridor] + 1
+    assert after["topic"]["summary"] == before["topic"]["summary"] + 1
+    unknown = [
+        b for b, f in resolve(table_store, Profile(**PROFILE)).findings.items() if not f.known
+    ]
+    for branch in unknown:
+        key = f"{PROFILE['destination']}/{branch}"
+        assert after["unknown"][key] == before["unknown"][key] + 1
