@@ -1,21 +1,24 @@
 """What every action needs: the store, the user's profile and language, and a way to reply.
 
 Actions stay a few lines each: they read the tracker, ask the engine, and send what the i18n
-layer rendered. The store is opened once per process; an empty store is compiled from the
-tables so a fresh checkout answers without a manual step.
+layer rendered. The store is opened once per process and kept up to date with the table files by
+`engine.live.LiveTables` (an empty store is compiled at once, so a fresh checkout answers without a
+manual step; later edits go live within about two seconds, a broken edit never does).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from engine import settings
+from engine.live import LiveTables
 from engine.resolve import Profile, Resolution, resolve
-from engine.store import Store, compile_tables
+from engine.store import Store
 from i18n.catalog import Translator
 from i18n.languages import channel_fields, mark, user_language
 from i18n.render import Message
@@ -25,14 +28,21 @@ logger = logging.getLogger(__name__)
 PROFILE_SLOTS = ("status", "sector", "origin", "destination")
 
 
+@cache
+def _live(url: str, root: str) -> LiveTables:
+    return LiveTables(Store.open(url), root).start()
+
+
+def live() -> LiveTables:
+    """The watcher of this process's store and tables (started on first use)."""
+    return _live(settings.database_url(), str(settings.tables_dir()))
+
+
 @lru_cache(maxsize=1)
 def store() -> Store:
-    opened = Store.open()
+    opened = live().store
     if opened.is_empty():
-        _, version = compile_tables()
-        if version is None:
-            raise RuntimeError("the entitlement tables have errors: run `entitlements validate`")
-        logger.info("compiled entitlement table version %s", version.content_hash)
+        raise RuntimeError("the entitlement tables have errors: run `entitlements validate`")
     return opened
 
 
@@ -51,7 +61,12 @@ def translator(tracker: Tracker) -> Translator:
 
 
 def resolution(tracker: Tracker) -> Resolution:
-    return resolve(store(), profile(tracker))
+    """Resolve on one table version: if an edit went live meanwhile, resolve again."""
+    for _ in range(3):
+        result = resolve(store(), profile(tracker))
+        if store().version().id == result.version.id:
+            break
+    return result
 
 
 def say(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -40,14 +41,35 @@ def _answered(tracker: Tracker, slot: str) -> bool:
     )
 
 
+def corridor(tracker: Tracker) -> dict[str, str]:
+    """A briefing's deep-link preset the web chat sent as metadata (channels/webchat.py)."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    value = metadata.get("corridor") if isinstance(metadata, dict) else None
+    return {k: v for k, v in value.items() if isinstance(v, str)} if isinstance(value, dict) else {}
+
+
 class ValidateProfileForm(FormValidationAction):
     def name(self) -> str:
         return "validate_profile_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        """Before the first question, once per person, the language picker."""
+        """Before the first question, once per person, the language picker.
+
+        A deep link from a briefing names the handout's language: that counts as chosen.
+        """
+        chosen = corridor(tracker).get("language")
+        if chosen and not tracker.get_slot("language"):
+            preset = [SlotSet("language", chosen), SlotSet("language_offered", True)]
+            return [*preset, *await super().run(dispatcher, tracker, domain)]
         offered = offer_language(dispatcher, tracker)
         return [*offered, *await super().run(dispatcher, tracker, domain)]
+
+    def _preset(self, tracker: Tracker, slot: str) -> dict[str, Any]:
+        value = corridor(tracker).get(slot)
+        return {slot: value} if value and not tracker.get_slot(slot) else {}
+
+    async def extract_sector(self, dispatcher, tracker: Tracker, domain: DomainDict):
+        return self._preset(tracker, "sector")
 
     def _choice(self, value: Any, allowed: tuple[str, ...], slot: str, dispatcher, tracker):
         if value in allowed:
@@ -80,6 +102,9 @@ class ValidateProfileForm(FormValidationAction):
 
     def _extract_country(self, tracker: Tracker, slot: str) -> dict[str, Any]:
         """A close spelling the NLU missed ("Nepaal") is accepted when there is one clear match."""
+        preset = self._preset(tracker, slot)
+        if preset:
+            return preset
         if tracker.get_slot(slot) or not _answered(tracker, slot):
             return {}
         if any(e.get("entity") == "country" for e in tracker.latest_message.get("entities", [])):

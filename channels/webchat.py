@@ -33,12 +33,17 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.identity import pseudonymize
+from engine import vocab
 from i18n.catalog import SOURCE_LANGUAGE, Translator, strings
-from i18n.languages import channel_fields, metadata_language
+from i18n.languages import channel_fields, metadata_language, supported
+from i18n.names import is_country
 
 logger = logging.getLogger(__name__)
 
 ALLOWED_METADATA = ("language", "languages")
+# A briefing's deep link (?origin=NP&destination=QA&sector=construction&lang=ne): the page sends
+# it with its first message; only canonical codes pass, so nothing personal can ride along.
+CORRIDOR_KEY = "corridor"
 MESSAGE_FIELDS = ("language", "direction")
 MAX_TEXT = 4096
 MAX_SENDER = 128
@@ -84,6 +89,24 @@ class LanguageCollectingOutputChannel(CollectingOutputChannel):
         extra = {key: message[key] for key in MESSAGE_FIELDS if message.get(key)}
         for collected in self.messages[before:]:
             collected.update(extra)
+
+
+def corridor_metadata(value: Any) -> dict[str, str] | None:
+    """The corridor preset of a deep link, reduced to canonical values (else None)."""
+    if not isinstance(value, dict):
+        return None
+    kept: dict[str, str] = {}
+    for key in ("origin", "destination"):
+        code = value.get(key)
+        if isinstance(code, str) and is_country(code.upper()):
+            kept[key] = code.upper()
+    sector = value.get("sector")
+    if isinstance(sector, str) and sector in vocab.SECTORS:
+        kept["sector"] = sector
+    language = supported(value.get("language"))
+    if language and kept:
+        kept["language"] = language
+    return kept or None
 
 
 def requested_language(request: Request) -> str:
@@ -165,6 +188,9 @@ class WebchatInput(RestInput):
         if not isinstance(metadata, dict):
             return None
         kept = {key: metadata[key] for key in ALLOWED_METADATA if key in metadata}
+        corridor = corridor_metadata(metadata.get(CORRIDOR_KEY))
+        if corridor:
+            kept[CORRIDOR_KEY] = corridor
         return kept or None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

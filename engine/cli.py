@@ -103,6 +103,50 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_briefing(args: argparse.Namespace) -> int:
+    from engine import briefing
+    from engine.store import Store
+
+    try:
+        store = Store.from_tables(args.dir)
+    except ValueError as exc:
+        print(f"{exc}\n\nFix these first (see `entitlements validate`).", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    origin = args.origin.upper() if args.origin else None
+    destination = args.destination.upper() if args.destination else None
+    if args.all_sectors:
+        pairs = [
+            (o, d)
+            for o, d in briefing.corridors(store)
+            if (origin is None or o == origin) and (destination is None or d == destination)
+        ]
+        for o, d in pairs:
+            print(briefing.write_slides(store, o, d, args.lang, out, args.chat_url))
+        return 0 if pairs else 1
+    if not (origin and destination):
+        print("briefing: --origin and --destination are required", file=sys.stderr)
+        return 2
+    html_file, pdf_file, made = briefing.write_handout(
+        store,
+        origin,
+        destination,
+        args.sector,
+        args.lang,
+        out,
+        chat_url=args.chat_url,
+        whatsapp_number=args.whatsapp_number,
+        pdf=not args.no_pdf,
+    )
+    print(html_file)
+    if pdf_file:
+        print(pdf_file)
+    print(f"Web chat: {made.chat_url}")
+    if made.whatsapp_url:
+        print(f"WhatsApp: {made.whatsapp_url}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="entitlements", description="Check and publish the entitlement tables."
@@ -137,6 +181,18 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("old", help="folder, git revision (e.g. HEAD~1), or - for the working tree")
     diff.add_argument("new", help="folder, git revision, or - for the working tree")
     diff.set_defaults(func=cmd_diff)
+    brief = sub.add_parser("briefing", help="a one-page pre-departure handout (HTML and PDF)")
+    brief.add_argument("--origin", help="origin country code, e.g. NP")
+    brief.add_argument("--destination", help="destination country code, e.g. QA")
+    brief.add_argument("--sector", default=None, help="e.g. construction (default: any)")
+    brief.add_argument("--lang", default="en", help="language code, e.g. ne, ar")
+    brief.add_argument("--out", default="briefings", help="folder (default: briefings/)")
+    brief.add_argument("--dir", default=str(settings.tables_dir()), help="table folder")
+    brief.add_argument("--chat-url", default="http://127.0.0.1:5005/webhooks/webchat/")
+    brief.add_argument("--whatsapp-number", default=None, help="the bot's WhatsApp number")
+    brief.add_argument("--all-sectors", action="store_true", help="trainer mode: slide pages")
+    brief.add_argument("--no-pdf", action="store_true", help="HTML only")
+    brief.set_defaults(func=cmd_briefing)
     return parser
 
 

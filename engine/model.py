@@ -241,3 +241,5 @@ class TableVersion:
     content_hash: str
     compiled_at: dt.datetime
     files: tuple[str, ...] = field(default_factory=tuple)
+    # Files added, edited or removed since the version before (all files for the first one).
+    changed: tuple[str, ...] = field(default_factory=tuple)

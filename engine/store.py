@@ -8,6 +8,7 @@ Each fact's validated mapping is kept as JSON next to the columns that lookups f
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,6 +54,15 @@ versions = Table(
     Column("compiled_at", DateTime, nullable=False),
     Column("files", JSON, nullable=False),
     Column("active", Boolean, nullable=False, default=False),
+)
+# Per version: each file's content hash and which files changed since the version before. A table
+# of its own (not new columns) so databases compiled before it existed need no migration.
+version_files = Table(
+    "entitlement_version_files",
+    metadata,
+    Column("version_id", Integer, primary_key=True),
+    Column("file_hashes", JSON, nullable=False),
+    Column("changed", JSON, nullable=False),
 )
 countries = Table(
     "entitlement_countries",
@@ -273,6 +283,20 @@ class Store:
                         tx.execute(
                             insert(agreement_parties).values(agreement_id=item["id"], country=party)
                         )
+            hashes = {
+                d.path.name: hashlib.sha256(d.path.read_bytes()).hexdigest()[:12]
+                for d in tables.documents
+            }
+            before = tx.execute(
+                select(version_files.c.file_hashes)
+                .join(versions, versions.c.id == version_files.c.version_id)
+                .where(versions.c.active.is_(True))
+                .order_by(versions.c.id.desc())
+            ).first()
+            previous: dict[str, str] = before.file_hashes if before else {}
+            changed = sorted(
+                name for name in {*hashes, *previous} if hashes.get(name) != previous.get(name)
+            )
             tx.execute(versions.update().values(active=False))
             result = tx.execute(
                 insert(versions).values(
@@ -280,17 +304,27 @@ class Store:
                 )
             )
             version_id = result.inserted_primary_key[0]
-        return TableVersion(version_id, tables.content_hash(), now, tuple(files))
+            tx.execute(
+                insert(version_files).values(
+                    version_id=version_id, file_hashes=hashes, changed=changed
+                )
+            )
+        return TableVersion(version_id, tables.content_hash(), now, tuple(files), tuple(changed))
 
     # --- reading --------------------------------------------------------------------------
     def version(self) -> TableVersion:
         with self._read() as c:
             row = c.execute(
-                select(versions).where(versions.c.active.is_(True)).order_by(versions.c.id.desc())
+                select(versions, version_files.c.changed)
+                .outerjoin(version_files, version_files.c.version_id == versions.c.id)
+                .where(versions.c.active.is_(True))
+                .order_by(versions.c.id.desc())
             ).first()
         if row is None:
             raise EmptyStore("no entitlement table has been compiled into this database")
-        return TableVersion(row.id, row.content_hash, row.compiled_at, tuple(row.files))
+        return TableVersion(
+            row.id, row.content_hash, row.compiled_at, tuple(row.files), tuple(row.changed or ())
+        )
 
     def is_empty(self) -> bool:
         try:

@@ -25,6 +25,24 @@
   var state = { language: "en", direction: "ltr", busy: false, batch: 0, entries: [] };
   var controller = null;
   var labelsRequest = 0;
+  var preset = corridorPreset();
+
+  /* ---------- a briefing's deep link: ?origin=NP&destination=QA&sector=construction&lang=ne ---------- */
+
+  function corridorPreset() {
+    // Only codes pass (the channel checks them again): nothing personal rides along.
+    var params;
+    try { params = new URLSearchParams(window.location.search); } catch (e) { return null; }
+    var found = {};
+    [["origin", /^[A-Za-z]{2}$/], ["destination", /^[A-Za-z]{2}$/], ["sector", /^[a-z_]{2,30}$/],
+      ["lang", /^[a-z]{2,3}$/]].forEach(function (pair) {
+      var value = params.get(pair[0]);
+      if (value && pair[1].test(value)) found[pair[0] === "lang" ? "language" : pair[0]] = value;
+    });
+    if (found.origin) found.origin = found.origin.toUpperCase();
+    if (found.destination) found.destination = found.destination.toUpperCase();
+    return found.origin || found.destination || found.sector ? found : null;
+  }
 
   /* ---------- storage that never throws (private mode, storage disabled) ---------- */
 
@@ -221,7 +239,7 @@
 
   /* ---------- talking to the bot ---------- */
 
-  function send(message, shown, from) {
+  function send(message, shown, from, corridor) {
     var text = String(message || "").trim();
     if (!text || state.busy) return false;
     started();
@@ -242,7 +260,7 @@
       body: JSON.stringify({
         sender: senderId(),
         message: text,
-        metadata: { language: navigator.language || "", languages: browserLanguages() },
+        metadata: metadataFor(corridor),
       }),
     })
       .then(function (res) {
@@ -266,6 +284,18 @@
         showNotice(labels.not_sent || "Your message was not sent. Try again.");
       });
     return true;
+  }
+
+  function metadataFor(corridor) {
+    var metadata = { language: navigator.language || "", languages: browserLanguages() };
+    if (corridor) {
+      metadata.corridor = corridor;
+      if (corridor.language) {
+        metadata.language = corridor.language;
+        metadata.languages = [corridor.language].concat(metadata.languages);
+      }
+    }
+    return metadata;
   }
 
   function received(replies, from) {
@@ -368,7 +398,7 @@
     restore();
     // The language of the latest reply, else the one last used here, else the browser's.
     var remembered = hasReply() ? state.language : read("localStorage", KEY_LANGUAGE);
-    loadLabels(remembered || browserLanguages().join(","));
+    loadLabels(remembered || (preset && preset.language) || browserLanguages().join(","));
 
     els.form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -376,7 +406,11 @@
       if (send(text, null, "input")) els.input.value = "";
     });
     els.start.addEventListener("click", function (event) {
-      send("/greet", labels.start || "Start", event.detail === 0 ? "keyboard" : "start");
+      // A deep link's corridor goes with the first message only; the bot fills the profile.
+      if (send("/greet", labels.start || "Start", event.detail === 0 ? "keyboard" : "start",
+        preset)) {
+        preset = null;
+      }
     });
     els.language.addEventListener("click", function (event) {
       send("/language", labels.change_language || "Change language",

@@ -69,7 +69,9 @@ def latest_model() -> Path:
 
 
 @contextmanager
-def running_servers(workdir: Path, extra_env: dict | None = None):
+def running_servers(workdir: Path, extra_env: dict | None = None, tables_dir: Path | None = None):
+    """`tables_dir`: the table folder the action server compiles and watches (default the
+    project's `entitlements/`)."""
     action_port, rasa_port = free_port(), free_port()
     env = {
         **os.environ,
@@ -77,6 +79,7 @@ def running_servers(workdir: Path, extra_env: dict | None = None):
         "DATABASE_URL": f"sqlite:///{workdir / 'entitlements.sqlite3'}",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        **({"ENTITLEMENTS_DIR": str(tables_dir)} if tables_dir else {}),
         **(extra_env or {}),
     }
     endpoints = workdir / "endpoints.yml"
@@ -91,9 +94,9 @@ def running_servers(workdir: Path, extra_env: dict | None = None):
         with logs["actions"].open("w") as out:
             actions = subprocess.Popen(
                 [
-                    str(BIN / "rasa"),
-                    "run",
-                    "actions",
+                    str(BIN / "python"),
+                    "-m",
+                    "actions.server",
                     "--actions",
                     "actions",
                     "--port",
