@@ -38,6 +38,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from channels.api_client import ApiClient
+from channels.corridor import CORRIDOR_KEY, START_PAYLOAD, parse_start
 from channels.identity import pseudonymize
 from channels.messaging import TWILIO_LIMITS, Conversations, Inbox, Outgoing, SeenIds
 from channels.whatsapp import Address, WhatsAppOutput
@@ -225,6 +226,12 @@ class TwilioWhatsAppInput(TwilioInput):
             language = self.conversations.language(sender)
             t = Translator(language)
             await output.deliver(mark(t.text("messaging.only_text"), t.language), None, language)
+            return
+        corridor = parse_start(text)
+        if corridor:  # "START NP QA construction ne" from a briefing handout's link
+            metadata = {CORRIDOR_KEY: corridor}
+            message = UserMessage(START_PAYLOAD, output, sender, self.name(), metadata=metadata)
+            await on_new_message(message)
             return
         text = self.conversations.answer(sender, text)
         await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))

@@ -32,18 +32,16 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.corridor import CORRIDOR_KEY, corridor_metadata
 from channels.identity import pseudonymize
-from engine import vocab
 from i18n.catalog import SOURCE_LANGUAGE, Translator, strings
-from i18n.languages import channel_fields, metadata_language, supported
-from i18n.names import is_country
+from i18n.languages import channel_fields, metadata_language
 
 logger = logging.getLogger(__name__)
 
 ALLOWED_METADATA = ("language", "languages")
 # A briefing's deep link (?origin=NP&destination=QA&sector=construction&lang=ne): the page sends
 # it with its first message; only canonical codes pass, so nothing personal can ride along.
-CORRIDOR_KEY = "corridor"
 MESSAGE_FIELDS = ("language", "direction")
 MAX_TEXT = 4096
 MAX_SENDER = 128
@@ -89,24 +87,6 @@ class LanguageCollectingOutputChannel(CollectingOutputChannel):
         extra = {key: message[key] for key in MESSAGE_FIELDS if message.get(key)}
         for collected in self.messages[before:]:
             collected.update(extra)
-
-
-def corridor_metadata(value: Any) -> dict[str, str] | None:
-    """The corridor preset of a deep link, reduced to canonical values (else None)."""
-    if not isinstance(value, dict):
-        return None
-    kept: dict[str, str] = {}
-    for key in ("origin", "destination"):
-        code = value.get(key)
-        if isinstance(code, str) and is_country(code.upper()):
-            kept[key] = code.upper()
-    sector = value.get("sector")
-    if isinstance(sector, str) and sector in vocab.SECTORS:
-        kept["sector"] = sector
-    language = supported(value.get("language"))
-    if language and kept:
-        kept["language"] = language
-    return kept or None
 
 
 def requested_language(request: Request) -> str:

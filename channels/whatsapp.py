@@ -44,6 +44,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.api_client import ApiClient
+from channels.corridor import CORRIDOR_KEY, START_PAYLOAD, parse_start
 from channels.identity import pseudonymize
 from channels.messaging import Conversations, Inbox, Limits, Outgoing, SeenIds, render
 from i18n.catalog import Translator
@@ -381,6 +382,12 @@ class WhatsAppInput(InputChannel):
             language = self.conversations.language(sender)
             t = Translator(language)
             await output.deliver(mark(t.text("messaging.only_text"), t.language), None, language)
+            return
+        corridor = parse_start(inbound.text)
+        if corridor:  # "START NP QA construction ne" from a briefing handout's link
+            metadata = {CORRIDOR_KEY: corridor}
+            message = UserMessage(START_PAYLOAD, output, sender, self.name(), metadata=metadata)
+            await on_new_message(message)
             return
         text = self.conversations.answer(sender, inbound.text)
         await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))

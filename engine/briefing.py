@@ -69,13 +69,18 @@ def chat_link(chat_url: str, origin: str, destination: str, sector: str | None, 
     return f"{chat_url}?{urlencode(params)}"
 
 
-def start_text(origin: str, destination: str, sector: str | None) -> str:
-    return " ".join(p for p in ("START", origin, destination, sector) if p)
+def start_text(
+    origin: str, destination: str, sector: str | None, lang: str | None = None
+) -> str:
+    """What the wa.me link pre-fills; `channels.corridor.parse_start` reads it back."""
+    return " ".join(p for p in ("START", origin, destination, sector, lang) if p)
 
 
-def whatsapp_link(number: str, origin: str, destination: str, sector: str | None) -> str:
+def whatsapp_link(
+    number: str, origin: str, destination: str, sector: str | None, lang: str | None = None
+) -> str:
     digits = re.sub(r"\D", "", number)
-    return f"https://wa.me/{digits}?text={quote(start_text(origin, destination, sector))}"
+    return f"https://wa.me/{digits}?text={quote(start_text(origin, destination, sector, lang))}"
 
 
 def qr_svg(data: str) -> str:
@@ -230,7 +235,11 @@ def render_handout(
     }
     sources = _Sources()
     link = chat_link(chat_url, origin, destination, sector, t.language)
-    wa = whatsapp_link(whatsapp_number, origin, destination, sector) if whatsapp_number else None
+    wa = (
+        whatsapp_link(whatsapp_number, origin, destination, sector, t.language)
+        if whatsapp_number
+        else None
+    )
     sector_name = t.text(f"sector.{sector}") if sector else t.text("briefing.any_sector")
     entitled = _entitled(res, t, sources)
     if not res.destination_known:

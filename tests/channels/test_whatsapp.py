@@ -305,3 +305,18 @@ def test_graph_client_without_a_token_sends_nothing(caplog):
 def test_the_bodies_sent_are_json_with_unescaped_text():
     payload = graph_message(Address("to", PHONE), Outgoing("text", RLM + "مرحبا"))
     assert json.loads(json.dumps(payload))["text"]["body"].startswith(RLM)
+
+
+def test_a_briefing_start_text_presets_the_corridor():
+    harness = Harness()
+    assert harness.post(text(1, "START NP QA construction ne")) == 200
+    (turn,) = harness.turns
+    assert turn.text == "/greet"
+    assert turn.metadata == {
+        "corridor": {
+            "origin": "NP",
+            "destination": "QA",
+            "sector": "construction",
+            "language": "ne",
+        }
+    }

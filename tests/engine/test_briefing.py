@@ -9,9 +9,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
+from channels.corridor import parse_start
 from engine import briefing
 from engine.resolve import Profile, resolve
 from engine.settings import PROJECT_ROOT, tables_dir
@@ -77,8 +79,14 @@ def test_handout_is_one_page_with_the_tables_facts(
     assert made.chat_url == expected_url
     assert f"<title>{expected_url.replace('&', '&amp;')}</title>" in page  # the QR's payload
     assert made.whatsapp_url == (
-        f"https://wa.me/97455550000?text=START%20{origin}%20{destination}%20{sector}"
+        f"https://wa.me/97455550000?text=START%20{origin}%20{destination}%20{sector}%20{lang}"
     )
+    assert parse_start(unquote(made.whatsapp_url.split("text=")[1])) == {
+        "origin": origin,
+        "destination": destination,
+        "sector": sector,
+        "language": lang,
+    }
 
     text = _squash(_text(pdf_file))
     t = Translator(lang)
