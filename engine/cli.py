@@ -29,10 +29,37 @@ def _print_problems(problems: list) -> None:
         print(problem)
 
 
+def untranslated_texts(root: Path | str) -> list[str]:
+    """Warnings for table texts that are not in the translation template yet.
+
+    A new or edited summary is shown in English in every language until `make messages` has
+    put it into locales/tables.pot and translators have translated it: staff should know.
+    """
+    from babel.messages.pofile import read_po
+
+    from i18n.catalog import LOCALES_DIR
+    from i18n.extract import table_messages
+
+    template = LOCALES_DIR / "tables.pot"
+    if not template.exists():
+        return []
+    with template.open("rb") as handle:
+        known = {m.id for m in read_po(handle) if m.id}
+    return [
+        f"{Path(file).name}:{line}:1: warning: this text is not in the translation catalogs yet "
+        "— run `make messages`, then translate it (until then every language shows it in English)"
+        for text, file, line in table_messages(Path(root))
+        if text not in known
+    ]
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     tables = load_tables(args.dir)
     _print_problems(tables.problems)
-    errors, warnings = len(tables.errors), len(tables.problems) - len(tables.errors)
+    untranslated = untranslated_texts(args.dir) if tables.ok else []
+    _print_problems(untranslated)
+    errors = len(tables.errors)
+    warnings = len(tables.problems) - errors + len(untranslated)
     files = len(tables.documents)
     if errors:
         print(

@@ -122,8 +122,8 @@ def _facts(data: Any, at: Path_ = ()) -> Iterator[tuple[Path_, dict[str, Any]]]:
 def _owner(fact: dict[str, Any], document: Document) -> str | None:
     """The person or team responsible, if the tables ever name one.
 
-    Today's schema has no owner field, so this returns None and the report groups by file; it
-    is here so that adding `owner:` (to a fact or a file) later needs no change to the report.
+    A country file may name its `owner:` (the team that keeps it up to date); files without one
+    are grouped by file name.
     """
     for holder in (fact, document.data if isinstance(document.data, dict) else {}):
         for key in ("owner", "maintainer"):

@@ -197,12 +197,19 @@ DESTINATION = {
     "additionalProperties": False,
 }
 
+# Who keeps a file up to date: `entitlements stale` groups what to re-check by it.
+OWNER: dict[str, Any] = {
+    "type": "string",
+    "description": "The team or office that keeps this file up to date (no personal phone numbers)",
+}
+
 COUNTRY_FILE: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "Entitlement table of one country",
     "type": "object",
     "properties": {
         "country": {"type": "string", "pattern": COUNTRY_PATTERN, "description": "ISO code"},
+        "owner": OWNER,
         "conventions": {"type": "array", "items": CONVENTION},
         "institutions": {"type": "array", "items": INSTITUTION},
         "destination": DESTINATION,
@@ -246,7 +253,10 @@ AGREEMENTS_FILE: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "Agreements between two countries",
     "type": "object",
-    "properties": {"agreements": {"type": "array", "items": AGREEMENT, "minItems": 1}},
+    "properties": {
+        "owner": OWNER,
+        "agreements": {"type": "array", "items": AGREEMENT, "minItems": 1},
+    },
     "required": ["agreements"],
     "additionalProperties": False,
 }

@@ -25,7 +25,11 @@ TABLES_DIR = ROOT / "entitlements"
 
 
 def _rel(path: Path) -> str:
-    return str(path.resolve().relative_to(ROOT))
+    """The location translators see: relative to the project, else as given."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 # strings.yml keys shown as button titles (WhatsApp allows 20 characters).

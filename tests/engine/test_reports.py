@@ -9,6 +9,7 @@ from pathlib import Path
 
 from engine import reports
 from engine.cli import main as cli
+from engine.loader import load_tables
 
 ROOT = Path(__file__).resolve().parents[2] / "entitlements"
 TODAY = dt.date(2026, 11, 22)
@@ -162,3 +163,34 @@ def test_coverage_refuses_tables_with_errors(tmp_path, capsys):
     assert cli(["coverage", str(root), "--html", str(tmp_path / "c.html")]) == 1
     assert "entitlements validate" in capsys.readouterr().err
     assert not (tmp_path / "c.html").exists()
+
+
+def test_stale_groups_by_the_files_owner(tmp_path):
+    def owned(text: str) -> str:
+        return age(dt.date(2025, 1, 1))(
+            text.replace("country: QA", "country: QA\nowner: Gulf desk, welfare board", 1)
+        )
+
+    root = qatar(tmp_path, owned)
+    assert load_tables(root).ok  # `owner:` is a field the schema knows
+    facts = reports.stale_facts(root, months=12, today=TODAY)
+    assert facts and all(f.owner == "Gulf desk, welfare board" for f in facts)
+    assert "Gulf desk, welfare board" in reports.format_stale(facts, 12, today=TODAY)
+
+
+def test_validate_warns_about_texts_not_yet_in_the_catalogs(tmp_path, capsys):
+    new_summary = "Your employer must pay for everything, says a new law."
+    root = qatar(
+        tmp_path,
+        lambda text: text.replace(
+            "summary: Your employer must pay for treatment and compensation if you are injured "
+            "at work. The amounts are not in our table.",
+            f"summary: {new_summary}",
+            1,
+        ),
+    )
+    line = first_line_with(root / "countries" / "QA.yaml", new_summary)
+    assert cli(["validate", str(root)]) == 0  # a warning, not an error
+    out = capsys.readouterr().out
+    assert f"QA.yaml:{line}:1: warning: this text is not in the translation catalogs" in out
+    assert out.count("not in the translation catalogs") == 1
