@@ -239,15 +239,16 @@ _VALIDATORS = {
 }
 
 
-def _walk_facts(data: Any, at: Path_ = ()) -> Iterator[tuple[Path_, dict[str, Any]]]:
+def walk_facts(data: Any, at: Path_ = ()) -> Iterator[tuple[Path_, dict[str, Any]]]:
+    """Every mapping with `last_reviewed`: that is what makes something a reviewable fact."""
     if isinstance(data, dict):
         if "last_reviewed" in data:
             yield at, data
         for key, value in data.items():
-            yield from _walk_facts(value, (*at, key))
+            yield from walk_facts(value, (*at, key))
     elif isinstance(data, list):
         for i, item in enumerate(data):
-            yield from _walk_facts(item, (*at, i))
+            yield from walk_facts(item, (*at, i))
 
 
 def _check_semantics(tables: Tables, today: dt.date) -> None:
@@ -274,7 +275,7 @@ def _check_semantics(tables: Tables, today: dt.date) -> None:
                         f"rename the file to {code}.yaml or fix the code",
                     )
                 )
-        for at, fact in _walk_facts(data):
+        for at, fact in walk_facts(data):
             reviewed = fact.get("last_reviewed")
             try:
                 when = dt.date.fromisoformat(str(reviewed))

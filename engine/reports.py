@@ -11,13 +11,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import html
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from engine import vocab
-from engine.loader import Document, Path_, read_document, table_files
+from engine.loader import Document, Path_, read_document, table_files, walk_facts
 from engine.resolve import Profile, resolve
 from engine.store import Store
 
@@ -107,18 +107,6 @@ def describe_fact(at: Path_, fact: dict[str, Any], country: str | None) -> str:
     return "fact at " + ".".join(str(p) for p in at)
 
 
-def _facts(data: Any, at: Path_ = ()) -> Iterator[tuple[Path_, dict[str, Any]]]:
-    """Every mapping with `last_reviewed`: that is what makes something a reviewable fact."""
-    if isinstance(data, dict):
-        if "last_reviewed" in data:
-            yield at, data
-        for key, value in data.items():
-            yield from _facts(value, (*at, key))
-    elif isinstance(data, list):
-        for i, item in enumerate(data):
-            yield from _facts(item, (*at, i))
-
-
 def _owner(fact: dict[str, Any], document: Document) -> str | None:
     """The person or team responsible, if the tables ever name one.
 
@@ -149,7 +137,7 @@ def stale_facts(
         if document is None or not isinstance(document.data, dict):
             continue
         country = document.data.get("country")
-        for at, fact in _facts(document.data):
+        for at, fact in walk_facts(document.data):
             try:
                 reviewed = dt.date.fromisoformat(str(fact["last_reviewed"]))
             except ValueError:
