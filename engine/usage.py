@@ -12,10 +12,23 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table, select, update
+from sqlalchemy import (
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+
+from engine import settings
 
 metadata = MetaData()
 
@@ -49,6 +62,19 @@ def count(engine: Engine, events: Iterable[tuple[str, str]], day: dt.date | None
                     connection.execute(usage.insert().values(day=day, kind=kind, key=key, count=n))
             except IntegrityError:  # another process inserted it first
                 connection.execute(update(usage).where(where).values(count=usage.c.count + n))
+
+
+@lru_cache(maxsize=4)
+def _engine_for(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        return create_engine(url, connect_args={"check_same_thread": False})
+    return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=2)
+
+
+def count_in_default_store(events: Iterable[tuple[str, str]]) -> None:
+    """`count` into the database the tables are published to ($DATABASE_URL), from processes
+    that have no store open (the Rasa server's NLG counts fallbacks)."""
+    count(_engine_for(settings.database_url()), events)
 
 
 @dataclass

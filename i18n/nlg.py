@@ -8,6 +8,7 @@ training stays fast whatever the number of languages.
 from __future__ import annotations
 
 import copy
+import logging
 from typing import Any
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
@@ -15,8 +16,14 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from engine import usage
 from i18n.languages import user_language
 from i18n.responses import translate_response
+
+logger = logging.getLogger(__name__)
+
+# Responses that mean "I did not understand": counted for staff (`entitlements report`).
+FALLBACK_RESPONSES = frozenset({"utter_default"})
 
 
 class CatalogNLG(TemplatedNaturalLanguageGenerator):
@@ -38,5 +45,10 @@ class CatalogNLG(TemplatedNaturalLanguageGenerator):
             filled_slots.get("language"),
             tracker.latest_message.metadata if tracker.latest_message else None,
         )
+        if utter_action in FALLBACK_RESPONSES:
+            try:  # a counter is never worth a lost reply
+                usage.count_in_default_store([("topic", "fallback"), ("language", language)])
+            except Exception:
+                logger.exception("the fallback counter could not be updated")
         translated = translate_response(utter_action, copy.deepcopy(response), language)
         return self._fill_response(translated, filled_slots, **kwargs)
