@@ -11,7 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import resolution, send, translator
 from actions.usage import record
 from engine import vocab
+from engine.resolve import Resolution
 from i18n import render
+from i18n.catalog import Translator
 
 # What the person asked before the form collected their profile decides the first answer.
 TOPICS = {
@@ -55,8 +57,9 @@ def question_before_form(tracker: Tracker) -> str | None:
     return asked[-1] if asked else None
 
 
-def topic_messages(topic: str, tracker: Tracker) -> list[render.Message]:
-    res, t = resolution(tracker), translator(tracker)
+def topic_messages(
+    topic: str, tracker: Tracker, res: Resolution, t: Translator
+) -> list[render.Message]:
     branch = tracker.get_slot("branch")
     if topic == "branch" and branch in vocab.BRANCHES:
         return render.branch_detail(res, branch, t)
@@ -78,8 +81,9 @@ class ActionAnswerEntitlements(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
         started_by = question_before_form(tracker) if form_just_completed(tracker) else None
         topic = TOPICS.get(started_by or "", "summary")
-        send(dispatcher, translator(tracker), topic_messages(topic, tracker))
-        record(tracker, topic, resolution(tracker))
+        res, t = resolution(tracker), translator(tracker)
+        send(dispatcher, t, topic_messages(topic, tracker, res, t))
+        record(tracker, topic, res)
         return [SlotSet("profile_complete", True)]
 
 
@@ -93,7 +97,8 @@ class _TopicAction(Action):
         return self.action_name
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        send(dispatcher, translator(tracker), topic_messages(self.topic, tracker))
+        t = translator(tracker)
+        send(dispatcher, t, topic_messages(self.topic, tracker, resolution(tracker), t))
         record(tracker, self.topic)
         return []
 

@@ -44,13 +44,20 @@ usage = Table(
 KINDS = ("corridor", "topic", "language", "unknown")
 
 
+@lru_cache(maxsize=8)
+def _ensure_table(engine: Engine) -> Engine:
+    """Create the counters table once per engine, not on every counted answer."""
+    metadata.create_all(engine)
+    return engine
+
+
 def count(engine: Engine, events: Iterable[tuple[str, str]], day: dt.date | None = None) -> None:
     """Add one to each (kind, key) for `day` (today); safe under concurrent writers."""
     day = day or dt.date.today()
     tally = Counter((kind, key[:64]) for kind, key in events if kind in KINDS and key)
     if not tally:
         return
-    metadata.create_all(engine)
+    _ensure_table(engine)
     with engine.begin() as connection:
         for (kind, key), n in tally.items():
             where = (usage.c.day == day) & (usage.c.kind == kind) & (usage.c.key == key)
@@ -106,7 +113,7 @@ def report(engine: Engine, days: int = 30, today: dt.date | None = None) -> Repo
     """Totals per kind and key over the last `days` days."""
     until = today or dt.date.today()
     since = until - dt.timedelta(days=days - 1)
-    metadata.create_all(engine)
+    _ensure_table(engine)
     counts: dict[str, Counter] = {kind: Counter() for kind in KINDS}
     query = select(usage.c.kind, usage.c.key, usage.c.count).where(
         (usage.c.day >= since) & (usage.c.day <= until)

@@ -75,8 +75,13 @@ def catalog(language: str, domain: str) -> Catalog:
     return Catalog.read(path)
 
 
+@cache
 def available_languages() -> list[str]:
-    """Languages with a bot catalog, plus the source language."""
+    """Languages with a bot catalog, plus the source language.
+
+    Asked on every message (which language to answer in), so the folder is listed once per
+    process, like the catalogs themselves (`catalog`): a new language needs a restart anyway.
+    """
     found = {p.parent.parent.name for p in LOCALES_DIR.glob("*/LC_MESSAGES/bot.po")}
     return sorted(found | {SOURCE_LANGUAGE})
 

@@ -35,12 +35,11 @@ def metadata_language(metadata: Mapping[str, Any] | None) -> str | None:
         return None
     for key in METADATA_KEYS:
         value = metadata.get(key)
-        if isinstance(value, str) and supported(value):
-            return supported(value)
-        if isinstance(value, list):  # navigator.languages: ["ar-EG", "ar", "en"]
-            for item in value:
-                if supported(item):
-                    return supported(item)
+        # navigator.languages is a list: ["ar-EG", "ar", "en"]; the first we have wins
+        for item in value if isinstance(value, list) else [value]:
+            language = supported(item)
+            if language:
+                return language
     return None
 
 

@@ -471,28 +471,15 @@ class BareAnswerClassifier(_NothingToTrain, GraphComponent):
         return messages
 
 
-_GAZ = "GazetteerEntityExtractor"
+_GAZ = GazetteerEntityExtractor.__name__
 
 
 def bare_intent(text: str, entities: list[dict[str, Any]], gazetteer: Any) -> str | None:
     """The intent of a message made only of these entities, or None if it says more."""
-    from nlu.gazetteer import Match
-
-    matches = [
-        Match(
-            e[ENTITY_ATTRIBUTE_TYPE],
-            str(e[ENTITY_ATTRIBUTE_VALUE]),
-            e[ENTITY_ATTRIBUTE_START],
-            e[ENTITY_ATTRIBUTE_END],
-            e.get("text", ""),
-            e.get(ENTITY_ATTRIBUTE_ROLE),
-            1.0,
-        )
-        for e in entities
-    ]
-    if not gazetteer.only_entities(text, matches):
+    spans = [(e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END]) for e in entities]
+    if not gazetteer.only_entities(text, spans):
         return None
-    kinds = frozenset(m.entity for m in matches)
+    kinds = frozenset(e[ENTITY_ATTRIBUTE_TYPE] for e in entities)
     for wanted, intent in BARE_INTENTS:
         if kinds == wanted:
             return intent

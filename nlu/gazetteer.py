@@ -492,15 +492,15 @@ class Gazetteer:
         chosen = _select(candidates)
         return self._interpret(text, tokens, chosen, code if known else None, cue_langs, ambiguous)
 
-    def only_entities(self, text: str, matches: Sequence[Match]) -> bool:
-        """True when `text` is nothing but `matches`, give or take filler words ("please",
-        "po", "tafadhali") and punctuation: a bare answer such as "Qatar", "housemaid",
-        "नेपाल please". Used to classify such answers without a model."""
-        if not matches:
+    def only_entities(self, text: str, spans: Sequence[tuple[int, int]]) -> bool:
+        """True when `text` is nothing but the (start, end) `spans` of entities, give or take
+        filler words ("please", "opo", "tafadhali") and punctuation: a bare answer such as
+        "Qatar", "housemaid", "नेपाल please". Used to classify such answers without a model."""
+        if not spans:
             return False
         filler = self._union("filler", tuple(self.languages))
         for token in tokenize(text):
-            if any(m.start <= token.start and token.end <= m.end for m in matches):
+            if any(start <= token.start and token.end <= end for start, end in spans):
                 continue
             if token.norm in filler:
                 continue
