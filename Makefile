@@ -35,7 +35,7 @@ shell: tables train-if-needed
 	@scripts/run --shell
 
 lint: install
-	$(BIN)/ruff check engine i18n nlu actions channels bench tests
+	$(BIN)/ruff check engine i18n nlu actions channels privacy bench tests
 
 test: install
 	@scripts/test

@@ -348,7 +348,8 @@ def parse_choice(text: str | None) -> int | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Memory per sender (in this process only; bounded, and forgetting by itself)
+# Memory per sender (in this process only; bounded, and forgetting by itself). With several
+# Rasa servers, `channels.shared_state` keeps the same in Redis (REDIS_URL / BOT_ENV=production).
 
 V = TypeVar("V")
 

@@ -37,11 +37,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
+from channels import turns
 from channels.api_client import ApiClient
 from channels.corridor import CORRIDOR_KEY, START_PAYLOAD, parse_start
 from channels.identity import pseudonymize
-from channels.messaging import TWILIO_LIMITS, Conversations, Inbox, Outgoing, SeenIds
-from channels.whatsapp import Address, WhatsAppOutput
+from channels.messaging import TWILIO_LIMITS, Conversations, Inbox, Outgoing
+from channels.shared_state import conversations_from_env, seen_ids_from_env
+from channels.whatsapp import Address, WhatsAppOutput, deliver_text
 from i18n.catalog import Translator
 from i18n.languages import mark
 
@@ -50,7 +52,7 @@ logger = logging.getLogger(__name__)
 CHANNEL = "twilio_whatsapp"
 IDENTITY_PREFIX = "twilio"
 DEFAULT_API_URL = "https://api.twilio.com"
-MAX_TEXT = 4096
+MAX_TEXT = 4096  # longer texts get a polite answer (channels.turns), never reach the NLU
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 SETTINGS = {
     "account_sid": "TWILIO_ACCOUNT_SID",
@@ -162,10 +164,11 @@ class TwilioWhatsAppInput(TwilioInput):
         super().__init__(account_sid, auth_token, twilio_number, debug_mode=False)
         self.webhook_url = webhook_url
         self.api = TwilioAPI(account_sid, auth_token, twilio_number, api_url or DEFAULT_API_URL)
-        self.conversations = conversations or Conversations()
-        self.seen = SeenIds()
+        self.conversations = conversations or conversations_from_env()  # Redis if configured
+        self.seen = seen_ids_from_env()
         self.inbox = Inbox()
         self._warned_no_token = False
+        self.agent: Any = None  # Rasa's agent, seen on the first webhook (for fallbacks)
 
     def signature_ok(self, url: str, headers: Mapping[str, str], form: Form) -> bool:
         if not self.auth_token:
@@ -203,7 +206,7 @@ class TwilioWhatsAppInput(TwilioInput):
         if message_id and not self.seen.first_time(message_id):
             logger.debug("%s: a repeated message was ignored", self.name())
             return 200
-        text = (form.first("ButtonPayload") or form.first("Body")).strip()[:MAX_TEXT] or None
+        text = (form.first("ButtonPayload") or form.first("Body")).strip() or None
         sender = pseudonymize(IDENTITY_PREFIX, raw_sender)
         self.conversations.user_wrote(sender)
         address = Address("To", raw_sender)
@@ -222,19 +225,25 @@ class TwilioWhatsAppInput(TwilioInput):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
         output = TwilioWhatsAppOutput(self._send, self.conversations, sender, address)
-        if text is None:  # a voice note, a picture, a location…
-            language = self.conversations.language(sender)
-            t = Translator(language)
-            await output.deliver(mark(t.text("messaging.only_text"), t.language), None, language)
+        text = turns.clean(text) if text is not None else ""
+        hint = self.conversations.language(sender)
+        if not text:  # a voice note, a picture, a location…
+            t = Translator(hint)
+            await output.deliver(mark(t.text("messaging.only_text"), t.language), None, hint)
+            return
+        if turns.too_long(text):
+            await turns.app_too_long(self.agent, sender, hint, deliver_text(output))
             return
         corridor = parse_start(text)
         if corridor:  # "START NP QA construction ne" from a briefing handout's link
             metadata = {CORRIDOR_KEY: corridor}
             message = UserMessage(START_PAYLOAD, output, sender, self.name(), metadata=metadata)
-            await on_new_message(message)
-            return
-        text = self.conversations.answer(sender, text)
-        await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
+        else:
+            text = self.conversations.answer(sender, text)
+            message = UserMessage(text, output, sender, input_channel=self.name())
+        await turns.app_turn(
+            on_new_message, message, self.agent, lambda: output.said, deliver_text(output), hint
+        )
 
     async def _send(self, address: Address, outgoing: Outgoing) -> bool:
         return await self.api.post(address.value, outgoing.text)
@@ -248,6 +257,7 @@ class TwilioWhatsAppInput(TwilioInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
+            self.agent = getattr(request.app.ctx, "agent", None)
             status = self.accept(request.url, request.headers, request.body, on_new_message)
             if status != 200:
                 return response.text("forbidden", status=status)

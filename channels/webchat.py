@@ -9,8 +9,9 @@ POST /webhooks/webchat/webhook  {"sender": "...", "message": "...", "metadata": 
 
 Each reply carries its language and direction so the page can set `lang` and `dir` on the
 bubble (Arabic and Urdu right-to-left). The page may send the browser's language as metadata: a
-default until the person chooses. Only the metadata keys listed in `ALLOWED_METADATA` reach the
-bot: nothing else a page sends is stored in the tracker. The page's random sender id is
+default until the person chooses. Only the metadata the bot reads (`channels.rest.kept_metadata`:
+languages, and a briefing's deep-link corridor with canonical codes only) reaches the bot:
+nothing else a page sends is stored in the tracker. The page's random sender id is
 pseudonymized like every channel's, so the tracker store never holds what the browser holds.
 
 The page is served by the Rasa server itself (same origin, no CDN, works offline) with a strict
@@ -27,25 +28,20 @@ from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.corridor import CORRIDOR_KEY, corridor_metadata
-from channels.identity import pseudonymize
+from channels.rest import SafeRestInput
+from engine import settings
+from i18n import render
 from i18n.catalog import SOURCE_LANGUAGE, Translator, strings
 from i18n.languages import channel_fields, metadata_language
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_METADATA = ("language", "languages")
-# A briefing's deep link (?origin=NP&destination=QA&sector=construction&lang=ne): the page sends
-# it with its first message; only canonical codes pass, so nothing personal can ride along.
 MESSAGE_FIELDS = ("language", "direction")
-MAX_TEXT = 4096
-MAX_SENDER = 128
-CHANNEL = "web"
+CHANNEL = "web"  # the pseudonyms' prefix
 
 # Like locales/, the page lives in the source tree (an editable install serves it as is).
 PAGE_DIR = Path(__file__).resolve().parent.parent / "webchat"
@@ -115,7 +111,7 @@ def privacy_page(language: str) -> str:
     """The privacy notice as a small HTML page: no script, the page's style sheet only."""
     t = Translator(language)
     fields = channel_fields(language)
-    paragraphs = [p.strip() for p in t.text("privacy.notice").split("\n\n") if p.strip()]
+    paragraphs = render.privacy_notice(t, settings.retention_days())
     body = "\n".join(f'    <p dir="auto">{html.escape(p)}</p>' for p in paragraphs)
     title = html.escape(t.text("webchat.privacy"))
     back = html.escape(t.text("webchat.back"))
@@ -157,21 +153,17 @@ def _page_response(
     return response.raw(body, content_type=content_type, headers=headers)
 
 
-class WebchatInput(RestInput):
+class WebchatInput(SafeRestInput):
+    """The hardened REST channel (`channels.rest`) plus the chat page; replies carry languages."""
+
+    identity_prefix = CHANNEL
+
     @classmethod
     def name(cls) -> str:
         return "webchat"
 
-    def get_metadata(self, request: Request) -> dict[str, Any] | None:
-        body = request.json if isinstance(request.json, dict) else {}
-        metadata = body.get("metadata")
-        if not isinstance(metadata, dict):
-            return None
-        kept = {key: metadata[key] for key in ALLOWED_METADATA if key in metadata}
-        corridor = corridor_metadata(metadata.get(CORRIDOR_KEY))
-        if corridor:
-            kept[CORRIDOR_KEY] = corridor
-        return kept or None
+    def collector(self) -> LanguageCollectingOutputChannel:
+        return LanguageCollectingOutputChannel()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -205,27 +197,7 @@ class WebchatInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            body = request.json if isinstance(request.json, dict) else None
-            if body is None:
-                return response.json({"error": "expected a JSON object"}, status=400)
-            sender = body.get("sender")
-            text = body.get("message")
-            if not isinstance(sender, str) or not sender or not isinstance(text, str):
-                return response.json({"error": "expected sender and message strings"}, status=400)
-            if len(sender) > MAX_SENDER:
-                return response.json({"error": "sender id too long"}, status=400)
-            collector = LanguageCollectingOutputChannel()
-            message = UserMessage(
-                text[:MAX_TEXT],
-                collector,
-                pseudonymize(CHANNEL, sender),
-                input_channel=self.name(),
-                metadata=self.get_metadata(request),
-            )
-            try:
-                await on_new_message(message)
-            except Exception:  # the reply so far, never the user's text in the log
-                logger.exception("webchat: handling a message failed")
-            return response.json(collector.messages)
+            # Checks, pseudonym, clean and capped text, fallback: as on the REST channel.
+            return await self.receive_message(request, on_new_message)
 
         return webhook

@@ -43,10 +43,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import turns
 from channels.api_client import ApiClient
 from channels.corridor import CORRIDOR_KEY, START_PAYLOAD, parse_start
 from channels.identity import pseudonymize
-from channels.messaging import Conversations, Inbox, Limits, Outgoing, SeenIds, render
+from channels.messaging import Conversations, Inbox, Limits, Outgoing, render
+from channels.shared_state import conversations_from_env, seen_ids_from_env
 from i18n.catalog import Translator
 from i18n.languages import mark
 
@@ -55,7 +57,7 @@ logger = logging.getLogger(__name__)
 CHANNEL = "whatsapp"
 IDENTITY_PREFIX = "wa"  # pseudonyms look like wa-3f9c…
 DEFAULT_GRAPH_URL = "https://graph.facebook.com/v21.0"
-MAX_TEXT = 4096
+MAX_TEXT = 4096  # longer texts get a polite answer (channels.turns), never reach the NLU
 IGNORED_TYPES = ("reaction", "system", "request_welcome", "ephemeral")
 SETTINGS = {  # credentials.yml key → environment variable
     "graph_url": "WHATSAPP_GRAPH_URL",
@@ -118,7 +120,7 @@ def _message_text(message: Mapping[str, Any]) -> str | None:
     kind = message.get("type")
     if kind == "text":
         body = (message.get("text") or {}).get("body")
-        return body[:MAX_TEXT] if isinstance(body, str) and body.strip() else None
+        return body if isinstance(body, str) and body.strip() else None  # capped in handle()
     if kind == "interactive":
         interactive = message.get("interactive") or {}
         reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
@@ -263,6 +265,7 @@ class WhatsAppOutput(OutputChannel):
         self.address = address
         self.numbered: list[str] = []  # this turn's numbered options, numbered continuously
         self._outside_window_logged = False
+        self.said = 0  # messages the bot sent in this turn (none: the fallback is sent)
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         text, buttons = message.get("text"), message.get("buttons") or message.get("quick_replies")
@@ -277,6 +280,7 @@ class WhatsAppOutput(OutputChannel):
         await self.deliver(text, None, kwargs.get("language"))
 
     async def deliver(self, text: str | None, buttons: Any, language: str | None) -> None:
+        self.said += 1
         if self.address is None or self.sender_id is None:
             logger.warning(
                 "%s: no address for a message sent outside a conversation turn "
@@ -321,11 +325,12 @@ class WhatsAppInput(InputChannel):
         graph: GraphAPI | None = None,
     ) -> None:
         self.config = config or WhatsAppConfig.load()
-        self.conversations = conversations or Conversations()
+        self.conversations = conversations or conversations_from_env()  # Redis if configured
         self.graph = graph or GraphAPI(self.config)
-        self.seen = SeenIds()
+        self.seen = seen_ids_from_env()
         self.inbox = Inbox()
         self._warned_no_secret = False
+        self.agent: Any = None  # Rasa's agent, seen on the first webhook (for fallbacks)
 
     # -- the two requests, independent of Sanic so they can be tested on their own ------------
 
@@ -378,19 +383,25 @@ class WhatsAppInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
         output = WhatsAppOutput(self._send, self.conversations, sender, inbound.address)
-        if inbound.text is None:
-            language = self.conversations.language(sender)
-            t = Translator(language)
-            await output.deliver(mark(t.text("messaging.only_text"), t.language), None, language)
+        text = turns.clean(inbound.text) if inbound.text is not None else ""
+        hint = self.conversations.language(sender)
+        if not text:
+            t = Translator(hint)
+            await output.deliver(mark(t.text("messaging.only_text"), t.language), None, hint)
             return
-        corridor = parse_start(inbound.text)
+        if turns.too_long(text):
+            await turns.app_too_long(self.agent, sender, hint, deliver_text(output))
+            return
+        corridor = parse_start(text)
         if corridor:  # "START NP QA construction ne" from a briefing handout's link
             metadata = {CORRIDOR_KEY: corridor}
             message = UserMessage(START_PAYLOAD, output, sender, self.name(), metadata=metadata)
-            await on_new_message(message)
-            return
-        text = self.conversations.answer(sender, inbound.text)
-        await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
+        else:
+            text = self.conversations.answer(sender, text)
+            message = UserMessage(text, output, sender, input_channel=self.name())
+        await turns.app_turn(
+            on_new_message, message, self.agent, lambda: output.said, deliver_text(output), hint
+        )
 
     async def _send(self, address: Address, outgoing: Outgoing) -> bool:
         return await self.graph.post(graph_message(address, outgoing))
@@ -412,6 +423,7 @@ class WhatsAppInput(InputChannel):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             started = time.perf_counter()
+            self.agent = getattr(request.app.ctx, "agent", None)
             status = self.accept(
                 request.body, request.headers.get("X-Hub-Signature-256"), on_new_message
             )
@@ -439,6 +451,15 @@ def _handler(
         await channel.handle(sender, inbound, on_new_message)
 
     return work
+
+
+def deliver_text(output: WhatsAppOutput) -> Callable[[str, str], Awaitable[None]]:
+    """A channel message (fallback, "too long") sent like the bot's own, in `language`."""
+
+    async def deliver(text: str, language: str) -> None:
+        await output.deliver(text, None, language)
+
+    return deliver
 
 
 def _ms(started: float) -> float:

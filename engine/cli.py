@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from engine import settings
+from engine import settings, staff_handoffs
 from engine.loader import load_tables
 from engine.reports import (
     coverage_of_tables,
@@ -220,6 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--all-sectors", action="store_true", help="trainer mode: slide pages")
     brief.add_argument("--no-pdf", action="store_true", help="HTML only")
     brief.set_defaults(func=cmd_briefing)
+    staff_handoffs.add_parser(sub)
     return parser
 
 

@@ -133,28 +133,23 @@ def _with_role(items: Iterable[Institution], role: str) -> list[Institution]:
     return [i for i in items if role in i.roles]
 
 
-def _near(items: list[Institution], profile: Profile) -> list[Institution]:
-    """Offices a person can reach: in the destination, or the origin's own (at home or there)."""
-    return [
-        i
-        for i in items
-        if (i.country == profile.destination and i.where == profile.destination)
-        or (i.country == profile.origin and i.where in (profile.origin, profile.destination))
-    ]
-
-
 def resolve(store: Store, profile: Profile) -> Resolution:
-    """Everything the table says for this person, branch by branch."""
-    version = store.version()
+    """Everything the table says for this person, branch by branch.
+
+    Every lookup goes to one in-memory snapshot of the live version (no SQL on this path), so
+    the answer is consistent with the version it carries even if an edit goes live meanwhile.
+    """
+    table = store.snapshot()
+    version = table.version
     status, sector = profile.status, profile.sector
     destination, origin = profile.destination, profile.origin
-    rules = store.rules_for(destination, status, sector) if destination and status else {}
-    destination_conventions = store.conventions_of(destination) if destination else {}
-    origin_conventions = store.conventions_of(origin) if origin else {}
-    agreements = store.agreements_between(origin, destination) if origin and destination else []
-    schemes = [s for s in store.schemes_of(origin) if s.open_to(status)] if origin else []
-    places = [c for c in (destination, origin) if c]
-    institutions = _near(store.institutions_for(places), profile)
+    rules = table.rules_for(destination, status, sector) if destination and status else {}
+    destination_conventions = table.conventions_of(destination) if destination else {}
+    origin_conventions = table.conventions_of(origin) if origin else {}
+    agreements = table.agreements_between(origin, destination) if origin and destination else []
+    schemes = [s for s in table.schemes_of(origin) if s.open_to(status)] if origin else []
+    # Offices a person can reach: in the destination, or the origin's own (at home or there).
+    institutions = table.institutions_near(destination, origin)
     by_id = {i.id: i for i in institutions}
     complain = _with_role(institutions, "complain")
 
@@ -227,14 +222,14 @@ def resolve(store: Store, profile: Profile) -> Resolution:
         complain=complain,
         help=_with_role(institutions, "help"),
         emergency=_with_role(institutions, "emergency"),
-        leaving=[f for f in store.leaving_from(destination) if f.applies_to(status, sector)]
+        leaving=[f for f in table.leaving_from(destination) if f.applies_to(status, sector)]
         if destination
         else [],
         agreements=agreements,
         schemes=schemes,
         version=version,
-        destination_known=bool(destination and store.has_country(destination)),
-        origin_known=bool(origin and store.has_country(origin)),
+        destination_known=bool(destination and table.has_country(destination)),
+        origin_known=bool(origin and table.has_country(origin)),
     )
 
 

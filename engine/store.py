@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +29,6 @@ from sqlalchemy import (
     create_engine,
     delete,
     insert,
-    or_,
     select,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -43,6 +45,7 @@ from engine.model import (
     Scheme,
     TableVersion,
 )
+from engine.snapshot import ANY_SECTOR, IndexedRule, Snapshot
 
 metadata = MetaData()
 
@@ -145,7 +148,13 @@ _CONTENT_TABLES = (
     countries,
 )
 
-ANY_SECTOR = "*"
+
+# How long a process trusts its in-memory snapshot before asking the database whether another
+# process compiled a newer version (one indexed query of the version table). `replace()` in
+# the same process refreshes the snapshot at once; this bounds how stale another process's
+# edit can look. The live-update watcher polls the files every second, so one second adds at
+# most as much again.
+VERSION_CHECK_SECONDS = float(os.environ.get("ENTITLEMENTS_VERSION_CHECK_SECONDS", "1.0"))
 
 
 class EmptyStore(RuntimeError):
@@ -184,10 +193,20 @@ def _listed(value: Any) -> list[str]:
 
 
 class Store:
-    """Read access to the compiled table, and the one way to replace it."""
+    """Read access to the compiled table, and the one way to replace it.
 
-    def __init__(self, engine: Engine) -> None:
+    Reads are served from an in-memory `Snapshot` of the live version, built once per version:
+    at the first read, by `replace()` in this process (so a new version is visible at once), or
+    when a look at the version table (at most every `check_interval` seconds) finds that another
+    process or another `Store` on the same database made a newer version live.
+    """
+
+    def __init__(self, engine: Engine, check_interval: float | None = None) -> None:
         self.engine = engine
+        self.check_interval = VERSION_CHECK_SECONDS if check_interval is None else check_interval
+        self._snapshot: Snapshot | None = None
+        self._checked_at = float("-inf")  # time.monotonic() of the last look at the database
+        self._lock = threading.Lock()
         metadata.create_all(engine)
 
     @classmethod
@@ -199,8 +218,17 @@ class Store:
             engine = create_engine(
                 url, connect_args={"check_same_thread": False}, poolclass=StaticPool
             )
-        else:
+        elif url.startswith("sqlite"):
             engine = create_engine(url, pool_pre_ping=True, future=True)
+        else:  # a server database: a bounded pool per process (README, "Production set-up")
+            pool = settings.pool()
+            engine = create_engine(
+                url,
+                pool_pre_ping=True,
+                future=True,
+                pool_size=pool.size,
+                max_overflow=pool.max_overflow,
+            )
         return cls(engine)
 
     @classmethod
@@ -309,22 +337,60 @@ class Store:
                     version_id=version_id, file_hashes=hashes, changed=changed
                 )
             )
+        self._refresh()  # the new version is what this process reads from now on
         return TableVersion(version_id, tables.content_hash(), now, tuple(files), tuple(changed))
+
+    # --- the snapshot -------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        """The live version in memory; one resolution reads everything from one snapshot.
+
+        Cheap on the hot path: a clock read while the last look at the database is recent.
+        """
+        current = self._snapshot
+        if current is not None and time.monotonic() - self._checked_at < self.check_interval:
+            return current
+        with self._lock:
+            current = self._snapshot
+            started = time.monotonic()
+            if current is not None and started - self._checked_at < self.check_interval:
+                return current  # another thread looked while we waited for the lock
+            with self._read() as c:
+                active = _active_id(c)
+            if active is None:
+                raise EmptyStore("no entitlement table has been compiled into this database")
+            if current is None or current.version.id != active:
+                current = self._load()
+                self._snapshot = current
+            self._checked_at = started
+            return current
+
+    def _refresh(self) -> None:
+        """Rebuild the snapshot from the database now (after this process replaced the table)."""
+        with self._lock:
+            started = time.monotonic()
+            self._snapshot = None
+            self._snapshot = self._load()
+            self._checked_at = started
+
+    def _load(self) -> Snapshot:
+        """Read one whole version; retried if another process swaps versions while we read.
+
+        SQLite runs each SELECT on its own, so the version id is read before and after the
+        content: equal ids mean no `replace()` committed in between (each makes a new id).
+        """
+        for _ in range(5):
+            with self._read() as c:
+                before = _active_id(c)
+                if before is None:
+                    raise EmptyStore("no entitlement table has been compiled into this database")
+                snapshot = _read_snapshot(c)
+                if _active_id(c) == before == snapshot.version.id:
+                    return snapshot
+        raise RuntimeError("the entitlement table kept changing while it was being read")
 
     # --- reading --------------------------------------------------------------------------
     def version(self) -> TableVersion:
-        with self._read() as c:
-            row = c.execute(
-                select(versions, version_files.c.changed)
-                .outerjoin(version_files, version_files.c.version_id == versions.c.id)
-                .where(versions.c.active.is_(True))
-                .order_by(versions.c.id.desc())
-            ).first()
-        if row is None:
-            raise EmptyStore("no entitlement table has been compiled into this database")
-        return TableVersion(
-            row.id, row.content_hash, row.compiled_at, tuple(row.files), tuple(row.changed or ())
-        )
+        return self.snapshot().version
 
     def is_empty(self) -> bool:
         try:
@@ -335,95 +401,96 @@ class Store:
 
     def country_codes(self, role: str | None = None) -> list[str]:
         """Countries with a table; `role` = destination or origin narrows the list."""
-        query = select(countries.c.code).order_by(countries.c.code)
-        if role == "destination":
-            query = query.where(countries.c.is_destination.is_(True))
-        elif role == "origin":
-            query = query.where(countries.c.is_origin.is_(True))
-        with self._read() as c:
-            return [row.code for row in c.execute(query)]
+        return self.snapshot().country_codes(role)
 
     def has_country(self, code: str) -> bool:
-        with self._read() as c:
-            return (
-                c.execute(select(countries.c.code).where(countries.c.code == code)).first()
-                is not None
-            )
+        return self.snapshot().has_country(code)
 
     def rules_for(self, country: str, status: str, sector: str | None) -> dict[str, Rule]:
         """The best rule of each branch for this status and sector (absent: no rule)."""
-        sector_keys = [ANY_SECTOR] if sector is None else [sector, ANY_SECTOR]
-        query = (
-            select(
-                rules.c.id, rules.c.branch, rules.c.position, rules.c.data, rule_index.c.specificity
-            )
-            .join(rule_index, rule_index.c.rule_id == rules.c.id)
-            .where(
-                rule_index.c.country == country,
-                rule_index.c.status == status,
-                rule_index.c.sector.in_(sector_keys),
-            )
-            .order_by(rule_index.c.specificity.desc(), rules.c.position)
-        )
-        best: dict[str, Rule] = {}
-        with self._read() as c:
-            for row in c.execute(query):
-                if row.branch not in best:
-                    best[row.branch] = Rule.from_dict(
-                        row.data, country=country, branch=row.branch, position=row.position
-                    )
-        return best
+        return self.snapshot().rules_for(country, status, sector)
 
     def conventions_of(self, country: str) -> dict[str, Convention]:
-        with self._read() as c:
-            rows = c.execute(select(conventions).where(conventions.c.country == country))
-            return {row.convention: Convention.from_dict(row.data, country=country) for row in rows}
+        return self.snapshot().conventions_of(country)
 
     def institutions_for(self, countries_: Iterable[str]) -> list[Institution]:
         """Institutions of these countries, and those of other countries located in them."""
-        codes = list(countries_)
-        with self._read() as c:
-            rows = c.execute(
-                select(institutions)
-                .where(or_(institutions.c.country.in_(codes), institutions.c.located_in.in_(codes)))
-                .order_by(institutions.c.country, institutions.c.id)
-            )
-            return [Institution.from_dict(row.data, country=row.country) for row in rows]
+        return self.snapshot().institutions_for(countries_)
 
     def institution(self, institution_id: str) -> Institution | None:
-        with self._read() as c:
-            row = c.execute(select(institutions).where(institutions.c.id == institution_id)).first()
-        return Institution.from_dict(row.data, country=row.country) if row else None
+        return self.snapshot().institution(institution_id)
 
     def schemes_of(self, country: str) -> list[Scheme]:
-        with self._read() as c:
-            rows = c.execute(select(schemes).where(schemes.c.country == country))
-            return [Scheme.from_dict(row.data, country=country) for row in rows]
+        return self.snapshot().schemes_of(country)
 
     def leaving_from(self, country: str) -> list[Leaving]:
-        with self._read() as c:
-            rows = c.execute(
-                select(leaving).where(leaving.c.country == country).order_by(leaving.c.id)
-            )
-            return [
-                Leaving.from_dict(row.data, country=country, position=i)
-                for i, row in enumerate(rows)
-            ]
+        return self.snapshot().leaving_from(country)
 
     def agreements_between(self, first: str, second: str) -> list[Agreement]:
-        with self._read() as c:
-            first_ids = select(agreement_parties.c.agreement_id).where(
-                agreement_parties.c.country == first
+        return self.snapshot().agreements_between(first, second)
+
+
+def _active_id(c: Connection) -> int | None:
+    """The live version's id: the one query the periodic check runs."""
+    return c.execute(
+        select(versions.c.id)
+        .where(versions.c.active.is_(True))
+        .order_by(versions.c.id.desc())
+        .limit(1)
+    ).scalar()
+
+
+def _read_snapshot(c: Connection) -> Snapshot:
+    """Every row of the live version, indexed in memory."""
+    row = c.execute(
+        select(versions, version_files.c.changed)
+        .outerjoin(version_files, version_files.c.version_id == versions.c.id)
+        .where(versions.c.active.is_(True))
+        .order_by(versions.c.id.desc())
+    ).first()
+    if row is None:
+        raise EmptyStore("no entitlement table has been compiled into this database")
+    version = TableVersion(
+        row.id, row.content_hash, row.compiled_at, tuple(row.files), tuple(row.changed or ())
+    )
+    rule_rows = {
+        r.id: r
+        for r in c.execute(
+            select(rules.c.id, rules.c.country, rules.c.branch, rules.c.position, rules.c.data)
+        )
+    }
+    built: dict[int, Rule] = {}
+
+    def rule(rule_id: int) -> Rule:
+        if rule_id not in built:
+            r = rule_rows[rule_id]
+            built[rule_id] = Rule.from_dict(
+                r.data, country=r.country, branch=r.branch, position=r.position
             )
-            second_ids = select(agreement_parties.c.agreement_id).where(
-                agreement_parties.c.country == second
-            )
-            rows = c.execute(
-                select(agreements)
-                .where(agreements.c.id.in_(first_ids), agreements.c.id.in_(second_ids))
-                .order_by(agreements.c.id)
-            )
-            return [Agreement.from_dict(row.data) for row in rows]
+        return built[rule_id]
+
+    indexed = [
+        IndexedRule(
+            country=r.country,
+            status=r.status,
+            sector=r.sector,
+            specificity=r.specificity,
+            position=rule_rows[r.rule_id].position,
+            branch=rule_rows[r.rule_id].branch,
+            rule=rule(r.rule_id),
+        )
+        for r in c.execute(select(rule_index))
+    ]
+    return Snapshot(
+        version=version,
+        countries=[r._mapping for r in c.execute(select(countries))],
+        institutions=[r._mapping for r in c.execute(select(institutions))],
+        conventions=[r._mapping for r in c.execute(select(conventions))],
+        rules=indexed,
+        leaving=[r._mapping for r in c.execute(select(leaving))],
+        schemes=[r._mapping for r in c.execute(select(schemes))],
+        agreements=[r._mapping for r in c.execute(select(agreements))],
+    )
 
 
 def compile_tables(

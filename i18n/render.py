@@ -300,12 +300,41 @@ def complaints(res: Resolution, t: Translator) -> list[Message]:
         return [
             Message(t.text("complain.none", help=help_names(res, t), **places), topic_buttons(t))
         ]
-    lines = [t.text("complain.header", **places)]
-    if res.profile.status == "undocumented":
-        lines.append(t.text("complain.safety"))
     seen = {i.id for i in res.complain}
-    lines += contact_lines([*res.complain, *[i for i in res.help if i.id not in seen]], t, sources)
-    return _answer(lines, sources, res, t)
+    contacts = [*res.complain, *[i for i in res.help if i.id not in seen]]
+    if res.profile.status != "undocumented":
+        lines = [t.text("complain.header", **places)]
+        return _answer([*lines, *contact_lines(contacts, t, sources)], sources, res, t)
+    return _answer(_complaints_without_papers(contacts, res, t, sources), sources, res, t)
+
+
+# Bodies that do not enforce immigration law: a person without papers can go to them first.
+SAFER_KINDS = frozenset({"ngo", "union", "embassy", "labour_attache", "welfare_fund"})
+
+
+def _complaints_without_papers(
+    contacts: list[Institution], res: Resolution, t: Translator, sources: Sources
+) -> list[str]:
+    """The warning before any route, then the safer channels, then the official ones.
+
+    A labour ministry, court, police or social-security office may pass a complainant's details
+    to immigration; NGOs, unions, the person's embassy and welfare fund do not enforce
+    immigration law. The person is told so before the first official address, never after.
+    """
+    places = _places(res, t)
+    safer = [i for i in contacts if i.kind in SAFER_KINDS]
+    official = [i for i in contacts if i.kind not in SAFER_KINDS]
+    lines = [t.text("complain.safety_warning", **places)]
+    if safer:
+        lines += [t.text("complain.safer_header"), *contact_lines(safer, t, sources)]
+    else:
+        lines.append(t.text("complain.safer_none", **places))
+    if official:
+        lines += [
+            t.text("complain.official_header", **places),
+            *contact_lines(official, t, sources),
+        ]
+    return lines
 
 
 def portability(res: Resolution, t: Translator) -> list[Message]:
@@ -340,16 +369,60 @@ def portability(res: Resolution, t: Translator) -> list[Message]:
     return _answer(lines, sources, res, t)
 
 
-def emergency(res: Resolution, t: Translator) -> list[Message]:
-    """Numbers first, nothing before them: the person may have seconds."""
+def emergency(res: Resolution, t: Translator, destinations: Sequence[str] = ()) -> list[Message]:
+    """Numbers first, nothing before them: the person may have seconds.
+
+    Order: the destination's police/ambulance numbers, its other emergency lines
+    (anti-trafficking, migrant hotlines), the embassy and labour attaché, then the origin's lines.
+    When the country the person is in is not known yet, general advice comes first and buttons
+    of the countries in the tables ask where they are (`destinations`).
+    """
     places = _places(res, t)
     sources = Sources()
-    contacts = res.emergency or [i for i in res.complain if i.phone or i.whatsapp]
+    contacts = sorted(_emergency_contacts(res), key=lambda i: _emergency_rank(i, res))
+    lines = [t.text("emergency.header"), *contact_lines(contacts, t, sources)] if contacts else []
+    if not res.profile.destination:
+        lines.append(t.text("emergency.where"))
+        buttons = [
+            {"title": country_name(code, t.language), "payload": payload("emergency", country=code)}
+            for code in destinations
+        ]
+        text = "\n".join(lines)
+        return [
+            Message(
+                text + ("\n\n" + sources.render(t, res.version.content_hash) if contacts else ""),
+                buttons,
+            )
+        ]
     if not contacts:
         return [Message(t.text("emergency.none", **places))]
-    lines = [t.text("emergency.header"), *contact_lines(contacts, t, sources)]
     lines.append(t.text("emergency.more"))
     return [Message("\n".join(lines) + "\n\n" + sources.render(t, res.version.content_hash))]
+
+
+def _emergency_contacts(res: Resolution) -> list[Institution]:
+    """Emergency-role contacts; without any in the destination, its complaint lines with a phone."""
+    contacts = list(res.emergency)
+    destination = res.profile.destination
+    if destination and not any(i.where == destination for i in contacts):
+        seen = {i.id for i in contacts}
+        contacts += [
+            i for i in res.complain if i.where == destination and i.phone and i.id not in seen
+        ]
+    return contacts
+
+
+def _emergency_rank(item: Institution, res: Resolution) -> tuple[int, str]:
+    here = item.where == res.profile.destination
+    if here and item.kind == "emergency":
+        rank = 0
+    elif here and item.kind not in ("embassy", "labour_attache"):
+        rank = 1
+    elif item.kind in ("embassy", "labour_attache"):
+        rank = 2
+    else:
+        rank = 3
+    return rank, item.id
 
 
 def human_help(res: Resolution, t: Translator) -> list[Message]:
@@ -359,3 +432,65 @@ def human_help(res: Resolution, t: Translator) -> list[Message]:
         return [Message(t.text("human.none"))]
     lines = [t.text("human.intro"), *contact_lines(contacts, t, sources)]
     return [Message("\n".join(lines) + "\n\n" + sources.render(t, res.version.content_hash))]
+
+
+def handoff(
+    res: Resolution, t: Translator, reference: str, reply_days: int, new: bool = True
+) -> list[Message]:
+    """The honest answer to "I want a person": recorded, when staff read it, who to call meanwhile.
+
+    The chat keeps no phone number, so staff cannot reach the person first: the contacts from
+    the tables (those `human_help` lists) and the reference to quote are the way to a person. A
+    person in danger gets the emergency numbers, or a button that shows them (a button, because
+    it works in every language without depending on the NLU model).
+    """
+    sources = Sources()
+    code = f"\u2068{reference}\u2069"  # isolated: a Latin code inside right-to-left lines
+    lines = [
+        t.text("handoff.passed" if new else "handoff.updated", reference=code),
+        t.text("handoff.reply_time", count=reply_days),
+        "",
+    ]
+    contacts = res.help or res.complain
+    if contacts:
+        lines += [t.text("handoff.no_phone", reference=code), *contact_lines(contacts, t, sources)]
+    else:
+        lines.append(t.text("handoff.no_contacts", reference=code))
+    buttons: list[dict[str, str]] = []
+    lines.append("")
+    if res.emergency:
+        lines += [t.text("emergency.header"), *contact_lines(res.emergency, t, sources)]
+    else:
+        title = t.text("button.emergency")
+        lines.append(t.text("handoff.danger", button=title))
+        buttons.append({"title": title, "payload": payload("emergency")})
+    text = "\n".join(lines)
+    if sources:
+        text += "\n\n" + sources.render(t, res.version.content_hash)
+    return [Message(text, buttons)]
+
+
+# The privacy notice, one paragraph per key (i18n/strings.yml, "privacy.*").
+PRIVACY_PARAGRAPHS = (
+    "privacy.keeps",
+    "privacy.never_asks",
+    "privacy.retention",
+    "privacy.forget",
+    "privacy.sharing",
+    "privacy.exit",
+    "privacy.not_lawyer",
+)
+
+
+def privacy_notice(t: Translator, retention_days: int) -> list[str]:
+    """The notice's paragraphs; the retention period is the one the deletion job uses."""
+    return [
+        t.text(key, count=retention_days) if key == "privacy.retention" else t.text(key)
+        for key in PRIVACY_PARAGRAPHS
+    ]
+
+
+def privacy(t: Translator, retention_days: int) -> list[Message]:
+    """The notice in the chat, with the commands that always work and a way to be forgotten."""
+    text = "\n\n".join([*privacy_notice(t, retention_days), t.text("privacy.commands")])
+    return [Message(text, [{"title": t.text("button.forget_me"), "payload": payload("forget_me")}])]

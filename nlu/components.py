@@ -53,6 +53,7 @@ __all__ = [
     "GazetteerEntityExtractor",
     "LanguageCommand",
     "LanguageIdentifier",
+    "SafetyCommands",
     "SpacyBlankTokenizer",
     "message_language",
 ]
@@ -486,3 +487,85 @@ def bare_intent(text: str, entities: list[dict[str, Any]], gazetteer: Any) -> st
     if kinds & INFORM_ENTITIES and "language" not in kinds:
         return "inform"
     return None
+
+
+# Words that work in every language, whatever the classifier thinks: a person in danger or
+# worried about their data must not depend on a model's confidence. Keys are compared after
+# case folding, without the leading "/" and surrounding punctuation.
+SAFETY_COMMANDS: dict[str, str] = {
+    **dict.fromkeys(["sos", "s.o.s", "s o s", "911", "999", "112"], "emergency"),
+    **dict.fromkeys(
+        [
+            "privacy",
+            "privacidad",
+            "confidentialité",
+            "confidentialite",
+            "vie privée",
+            "faragha",
+            "privasi",
+            "kerahasiaan",
+            "pribado",
+            "privado",
+            "gopaniyata",
+            "خصوصية",
+            "الخصوصية",
+            "رازداری",
+            "प्राइभेसी",
+            "गोपनीयता",
+            "গোপনীয়তা",
+            "ግላዊነት",
+        ],
+        "ask_privacy",
+    ),
+    **dict.fromkeys(
+        [
+            "forget",
+            "forgetme",
+            "forget_me",
+            "forget me",
+            "olvidar",
+            "oublier",
+            "sahau",
+            "lupakan",
+            "kalimutan",
+            "hapus",
+            "delete",
+        ],
+        "forget_me",
+    ),
+}
+_SLASH_ONLY = frozenset({"911", "999", "112", "delete", "hapus", "forget", "privado"})
+_EDGE_PUNCTUATION = " \t\n!?.。!؟।:;,'\"()"
+
+
+def safety_command(text: str) -> str | None:
+    """The intent a safety word or command asks for ("SOS", "/privacy", "/olvidar"), or None.
+
+    A bare word counts only when it is the whole message and unambiguous ("SOS!", "privacy");
+    numbers and common verbs ("delete", "999") count only as slash commands ("/999").
+    """
+    stripped = text.strip()
+    slash = stripped.startswith("/")
+    word = stripped.lstrip("/").strip(_EDGE_PUNCTUATION).casefold()
+    if not word or len(word) > 20 or (not slash and word in _SLASH_ONLY):
+        return None
+    return SAFETY_COMMANDS.get(word)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class SafetyCommands(_Optionless, GraphComponent):
+    """ "SOS", "/privacy", "/forget": emergency, ask_privacy, forget_me with confidence 1.
+
+    Placed after the classifiers and before the FallbackClassifier, like LanguageCommand.
+    """
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Turn safety words into their intent."""
+        for message in messages:
+            text = message.get(TEXT)
+            intent_name = safety_command(text) if isinstance(text, str) else None
+            if intent_name:
+                intent = {"name": intent_name, "confidence": 1.0}
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        return messages

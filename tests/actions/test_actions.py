@@ -98,9 +98,12 @@ def test_complaint_contacts(dispatcher, table_store):
         assert institution.name in said(dispatcher)
 
 
-def test_undocumented_gets_the_safety_note_before_complaining(dispatcher):
+def test_undocumented_gets_the_safety_note_before_complaining(dispatcher, table_store):
     run(ActionWhereComplain(), dispatcher, make_tracker({**PROFILE, "status": "undocumented"}))
-    assert t.text("complain.safety") in said(dispatcher)
+    text = said(dispatcher)
+    warning = text.index(t.text("complain.safety_warning", destination="Qatar").split(":")[0])
+    official = resolve(table_store, Profile(**PROFILE)).complain
+    assert official and all(warning < text.index(i.name) for i in official)
 
 
 def test_portability(dispatcher, table_store):

@@ -16,8 +16,10 @@ import pytest
 import requests
 
 from channels.identity import pseudonymize
+from engine import settings
 from engine.resolve import Profile, resolve
 from engine.store import Store
+from i18n import render
 from i18n.catalog import Translator, available_languages
 from tests.integration.servers import ROOT
 
@@ -350,7 +352,7 @@ def test_privacy_page_in_arabic_is_right_to_left(servers, open_browser, screensh
     ]
     assert page.evaluate("() => getComputedStyle(document.body).direction") == "rtl"
     assert page.locator("h1").inner_text() == ar.text("webchat.privacy")
-    paragraphs = [p.strip() for p in ar.text("privacy.notice").split("\n\n") if p.strip()]
+    paragraphs = render.privacy_notice(ar, settings.retention_days())
     shown = page.locator("main p[dir=auto]").all_inner_texts()
     assert [" ".join(p.split()) for p in shown] == [" ".join(p.split()) for p in paragraphs]
     full_screenshot(page, screenshots / "webchat-privacy-ar.png")

@@ -46,6 +46,7 @@ class Servers:
     rasa_url: str
     action_url: str
     workdir: Path
+    rasa_urls: tuple[str, ...] = ()  # every Rasa server started (`rasa_servers`), first = rasa_url
 
     def say(
         self, sender: str, message: str, channel: str = "rest", metadata: dict | None = None
@@ -69,10 +70,19 @@ def latest_model() -> Path:
 
 
 @contextmanager
-def running_servers(workdir: Path, extra_env: dict | None = None, tables_dir: Path | None = None):
+def running_servers(
+    workdir: Path,
+    extra_env: dict | None = None,
+    tables_dir: Path | None = None,
+    endpoints: Path | None = None,
+    rasa_servers: int = 1,
+):
     """`tables_dir`: the table folder the action server compiles and watches (default the
-    project's `entitlements/`)."""
+    project's `entitlements/`). `endpoints`: an endpoints file to use instead of the SQLite one
+    written here (it gets the action server's URL as `${ACTION_ENDPOINT_URL}`); `rasa_servers`:
+    how many Rasa servers to start, in parallel, sharing it (scale-out tests)."""
     action_port, rasa_port = free_port(), free_port()
+    rasa_ports = [rasa_port] + [free_port() for _ in range(rasa_servers - 1)]
     env = {
         **os.environ,
         "SANIC_HOST": "127.0.0.1",
@@ -80,15 +90,19 @@ def running_servers(workdir: Path, extra_env: dict | None = None, tables_dir: Pa
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         **({"ENTITLEMENTS_DIR": str(tables_dir)} if tables_dir else {}),
+        **({"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"} if endpoints else {}),
         **(extra_env or {}),
     }
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        "nlg:\n  type: i18n.nlg.CatalogNLG\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.sqlite3'}\n"
-    )
-    logs = {name: workdir / f"{name}.log" for name in ("actions", "rasa")}
+    if endpoints is None:
+        endpoints = workdir / "endpoints.yml"
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+            "nlg:\n  type: i18n.nlg.CatalogNLG\n"
+            "tracker_store:\n  type: privacy.tracker_store.PrivateSQLTrackerStore\n"
+            f"  dialect: sqlite\n  db: {workdir / 'tracker.sqlite3'}\n"
+        )
+    rasa_names = ["rasa"] + [f"rasa-{i + 1}" for i in range(1, rasa_servers)]
+    logs = {name: workdir / f"{name}.log" for name in ("actions", *rasa_names)}
     processes: list[subprocess.Popen] = []
     try:
         with logs["actions"].open("w") as out:
@@ -108,33 +122,17 @@ def running_servers(workdir: Path, extra_env: dict | None = None, tables_dir: Pa
                 stderr=subprocess.STDOUT,
             )
         processes.append(actions)
-        with logs["rasa"].open("w") as out:
-            rasa = subprocess.Popen(
-                [
-                    str(BIN / "rasa"),
-                    "run",
-                    "--enable-api",
-                    "-i",
-                    "127.0.0.1",
-                    "-p",
-                    str(rasa_port),
-                    "--model",
-                    str(latest_model()),
-                    "--endpoints",
-                    str(endpoints),
-                    "--credentials",
-                    str(ROOT / "credentials.yml"),
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        processes.append(rasa)
-        action_url, rasa_url = f"http://127.0.0.1:{action_port}", f"http://127.0.0.1:{rasa_port}"
+        rasas: list[subprocess.Popen] = []
+        for name, port in zip(rasa_names, rasa_ports, strict=True):
+            with logs[name].open("w") as out:
+                rasas.append(_start_rasa(port, endpoints, env, out))
+        processes += rasas
+        action_url = f"http://127.0.0.1:{action_port}"
+        rasa_urls = tuple(f"http://127.0.0.1:{port}" for port in rasa_ports)
         wait_until_up(f"{action_url}/health", actions, logs["actions"], 90)
-        wait_until_up(f"{rasa_url}/status", rasa, logs["rasa"], 240)
-        yield Servers(rasa_url, action_url, workdir)
+        for name, url, rasa in zip(rasa_names, rasa_urls, rasas, strict=True):
+            wait_until_up(f"{url}/status", rasa, logs[name], 240)
+        yield Servers(rasa_urls[0], action_url, workdir, rasa_urls)
     finally:
         for process in processes:
             process.terminate()
@@ -143,3 +141,27 @@ def running_servers(workdir: Path, extra_env: dict | None = None, tables_dir: Pa
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def _start_rasa(port: int, endpoints: Path, env: dict, out) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(BIN / "rasa"),
+            "run",
+            "--enable-api",
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--model",
+            str(latest_model()),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(ROOT / "credentials.yml"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )

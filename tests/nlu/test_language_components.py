@@ -14,6 +14,7 @@ from nlu.components import (
     GazetteerEntityExtractor,
     LanguageCommand,
     LanguageIdentifier,
+    SafetyCommands,
     command_language,
     message_language,
 )
@@ -115,3 +116,34 @@ def test_command_language_names():
     assert command_language("नेपाली") == "ne"
     assert command_language("Bahasa Indonesia") == "id"
     assert command_language("") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("SOS", "emergency"),
+        ("sos!!", "emergency"),
+        ("/sos", "emergency"),
+        ("/999", "emergency"),
+        ("/privacy", "ask_privacy"),
+        ("Privacy?", "ask_privacy"),
+        ("/privacidad", "ask_privacy"),
+        ("/خصوصية", "ask_privacy"),
+        ("/forget", "forget_me"),
+        ("/olvidar", "forget_me"),
+        ("forget me", "forget_me"),
+    ],
+)
+def test_safety_words_work_in_any_language(text, intent) -> None:
+    message = Message(data={TEXT: text, INTENT: {"name": "greet", "confidence": 0.9}})
+    SafetyCommands({}).process([message])
+    assert message.get(INTENT) == {"name": intent, "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
+    "text", ["999", "delete", "forget", "forget it", "sos my boss took my passport", "privacy law"]
+)
+def test_ordinary_words_and_sentences_are_left_to_the_classifier(text) -> None:
+    message = Message(data={TEXT: text, INTENT: {"name": "greet", "confidence": 0.9}})
+    SafetyCommands({}).process([message])
+    assert message.get(INTENT) == {"name": "greet", "confidence": 0.9}
