@@ -65,5 +65,7 @@ nlu-eval: train-if-needed
 clean:
 	rm -rf models results var .pytest_cache
 
+# Latency, throughput, resolve() on synthetic tables, memory, training time (not a test):
+# writes test-artifacts/bench.json. BENCH_TRAIN=1 also retrains into a temp dir and times it.
 bench: tables train-if-needed
-	$(PY) -m bench.turns
+	$(PY) -m bench

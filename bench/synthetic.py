@@ -43,6 +43,7 @@ class Grown:
     destinations: tuple[str, ...]
     origins: tuple[str, ...]
     agreements: int
+    templates: dict[str, str]  # synthetic code -> the real country it copies
 
     @property
     def corridors(self) -> int:
@@ -140,14 +141,17 @@ def grow(
     (out / "countries").mkdir(parents=True, exist_ok=True)
     (out / "agreements").mkdir(parents=True, exist_ok=True)
 
+    templates: dict[str, str] = {}
     for i, code in enumerate(destinations):
         template = dest_templates[i % len(dest_templates)]
+        templates[code] = template["country"]
         data, _ = _copy_country(
             template, code, ("conventions", "institutions", "destination", "leaving")
         )
         _write(out / "countries" / f"{code}.yaml", data)
     for i, code in enumerate(origins):
         template = origin_templates[i % len(origin_templates)]
+        templates[code] = template["country"]
         data, abroad = _copy_country(template, code, ("conventions", "institutions", "origin"))
         if abroad:  # one office of this origin in every destination, shaped like the real one
             shape = abroad[0]
@@ -171,7 +175,7 @@ def grow(
         if chosen:
             count += len(chosen)
             _write(out / "agreements" / f"{destination}.yaml", {"agreements": chosen})
-    return Grown(out, destinations, origins, count)
+    return Grown(out, destinations, origins, count, templates)
 
 
 def _write(path: Path, data: dict) -> None:

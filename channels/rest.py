@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -39,6 +40,7 @@ from channels.turns import (
     answer_language,
     clean,
     fallback,
+    install,
     known,
     run_turn,
     too_long,
@@ -49,7 +51,8 @@ from i18n.languages import channel_fields
 logger = logging.getLogger(__name__)
 
 MAX_SENDER = 128
-MAX_LANGUAGE_TAG = 35  # BCP 47 tags are short; anything longer is not a language
+# A BCP 47 tag ("ne", "ar-EG", "zh-Hant-TW"); anything else is not a language.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8}){0,4}")
 MAX_LANGUAGES = 10
 
 
@@ -74,6 +77,10 @@ def sender_and_text(body: dict[str, Any]) -> tuple[str, str]:
         raise BadRequest("expected a non-empty sender string")
     if len(sender) > MAX_SENDER:
         raise BadRequest("sender id too long")
+    try:
+        sender.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800" in the JSON) cannot be hashed
+        raise BadRequest("the sender id is not valid text") from None
     if not isinstance(text, str):
         raise BadRequest("expected a message string")
     metadata = body.get("metadata")
@@ -83,7 +90,7 @@ def sender_and_text(body: dict[str, Any]) -> tuple[str, str]:
 
 
 def _language_tag(value: Any) -> str | None:
-    return value if isinstance(value, str) and 0 < len(value) <= MAX_LANGUAGE_TAG else None
+    return value if isinstance(value, str) and LANGUAGE_TAG.fullmatch(value) else None
 
 
 def kept_metadata(metadata: Any) -> dict[str, Any] | None:
@@ -161,6 +168,7 @@ class SafeRestInput(RestInput):
         return response.json(messages)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        install()  # the action timeout applies from the start, also to Rasa's HTTP API
         # Blueprint names must be unique in the app: the class name keeps them apart.
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 

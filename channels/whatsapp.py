@@ -116,18 +116,23 @@ class Inbound:
     timestamp: float | None
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object, or an empty one: a field of the wrong type is no content (never a 500)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _message_text(message: Mapping[str, Any]) -> str | None:
     kind = message.get("type")
     if kind == "text":
-        body = (message.get("text") or {}).get("body")
+        body = _object(message.get("text")).get("body")
         return body if isinstance(body, str) and body.strip() else None  # capped in handle()
     if kind == "interactive":
-        interactive = message.get("interactive") or {}
-        reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
+        interactive = _object(message.get("interactive"))
+        reply = _object(interactive.get("button_reply") or interactive.get("list_reply"))
         chosen = reply.get("id") or reply.get("title")  # the id is our payload
         return chosen if isinstance(chosen, str) and chosen else None
     if kind == "button":  # a template's quick-reply button
-        button = message.get("button") or {}
+        button = _object(message.get("button"))
         chosen = button.get("payload") or button.get("text")
         return chosen if isinstance(chosen, str) and chosen else None
     return None
@@ -155,24 +160,35 @@ def _objects(parent: Any, key: str) -> list[dict[str, Any]]:
     return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
+def _id(value: Any) -> str | None:
+    """An id as Meta sends it: a string that is valid text (a lone surrogate is not)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return value
+
+
 def _inbound(message: Mapping[str, Any], contacts: list[dict]) -> Inbound | None:
-    message_id = message.get("id")
-    phone = message.get("from")
-    user_id = message.get("from_user_id")
+    message_id = _id(message.get("id"))
+    phone = _id(message.get("from"))
+    user_id = _id(message.get("from_user_id"))
     if len(contacts) == 1:  # a one-to-one message: its contact is the sender
-        phone = phone or contacts[0].get("wa_id")
-        user_id = user_id or contacts[0].get("user_id")
+        phone = phone or _id(contacts[0].get("wa_id"))
+        user_id = user_id or _id(contacts[0].get("user_id"))
     if phone:
         address = Address("to", str(phone))
     elif user_id:
         address = Address("recipient", str(user_id))
     else:
         return None
-    if not isinstance(message_id, str) or not message_id:
+    if message_id is None:
         return None
     try:
         timestamp = float(message.get("timestamp"))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # 10**400 is valid JSON
         timestamp = None
     return Inbound(message_id, address.value, address, _message_text(message), timestamp)
 
@@ -365,7 +381,7 @@ class WhatsAppInput(InputChannel):
             return 403
         try:
             notification = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # bad JSON, bad UTF-8, nesting too deep
             return 400
         for inbound in parse_webhook(notification):
             if not self.seen.first_time(inbound.message_id):

@@ -30,6 +30,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    create_engine,
     delete,
     insert,
     select,
@@ -43,6 +44,7 @@ __all__ = [
     "Handoff",
     "NotFound",
     "close",
+    "forget",
     "list_all",
     "list_open",
     "mask",
@@ -326,14 +328,35 @@ def close(
             .where((handoffs.c.reference == code) & (handoffs.c.state == OPEN))
             .values(**values)
         )
-        row = connection.execute(
-            select(*_columns()).where(handoffs.c.reference == code)
-        ).first()
+        row = connection.execute(select(*_columns()).where(handoffs.c.reference == code)).first()
     if row is None:
         raise NotFound(code)
     if not done.rowcount:
         raise AlreadyClosed(code)
     return _row(row)
+
+
+def forget(target: Engine | str, sender_id: str) -> int:
+    """Delete every request of one person (open or closed): "forget me" takes them back too.
+
+    `target` is an engine or a database URL (the tracker store calls it with $DATABASE_URL);
+    returns how many were deleted.
+    """
+    if isinstance(target, str):
+        engine = create_engine(target)
+        try:
+            metadata.create_all(engine)
+            return _delete_sender(engine, sender_id)
+        finally:
+            engine.dispose()
+    _ensure_table(target)
+    return _delete_sender(target, sender_id)
+
+
+def _delete_sender(engine: Engine, sender_id: str) -> int:
+    with engine.begin() as connection:
+        done = connection.execute(delete(handoffs).where(handoffs.c.sender_id == sender_id))
+    return int(done.rowcount or 0)
 
 
 def purge_closed(engine: Engine, older_than_days: int, now: dt.datetime | None = None) -> int:

@@ -349,7 +349,11 @@ class Store:
         current = self._snapshot
         if current is not None and time.monotonic() - self._checked_at < self.check_interval:
             return current
-        with self._lock:
+        if current is None:
+            self._lock.acquire()
+        elif not self._lock.acquire(blocking=False):
+            return current  # another thread is looking or rebuilding: no request waits for it
+        try:
             current = self._snapshot
             started = time.monotonic()
             if current is not None and started - self._checked_at < self.check_interval:
@@ -363,12 +367,18 @@ class Store:
                 self._snapshot = current
             self._checked_at = started
             return current
+        finally:
+            self._lock.release()
 
     def _refresh(self) -> None:
-        """Rebuild the snapshot from the database now (after this process replaced the table)."""
+        """Rebuild the snapshot from the database now (after this process replaced the table).
+
+        Other threads keep reading the previous snapshot while this one is built, so no request
+        waits for a swap; once `replace()` returns, every read sees the new version.
+        """
         with self._lock:
+            self._checked_at = float("-inf")  # should the load fail, the next read looks again
             started = time.monotonic()
-            self._snapshot = None
             self._snapshot = self._load()
             self._checked_at = started
 

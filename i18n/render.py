@@ -441,8 +441,8 @@ def handoff(
 
     The chat keeps no phone number, so staff cannot reach the person first: the contacts from
     the tables (those `human_help` lists) and the reference to quote are the way to a person. A
-    person in danger gets the emergency numbers, or a button that shows them (a button, because
-    it works in every language without depending on the NLU model).
+    person in danger gets the table's emergency numbers not listed already, and always a button
+    that shows them all ("SOS" works too: a safety word, not a guess of the NLU model).
     """
     sources = Sources()
     code = f"\u2068{reference}\u2069"  # isolated: a Latin code inside right-to-left lines
@@ -456,18 +456,18 @@ def handoff(
         lines += [t.text("handoff.no_phone", reference=code), *contact_lines(contacts, t, sources)]
     else:
         lines.append(t.text("handoff.no_contacts", reference=code))
-    buttons: list[dict[str, str]] = []
+    listed = {i.id for i in contacts}
+    danger = [i for i in res.emergency if i.id not in listed]  # each number once
+    title = t.text("button.emergency")
     lines.append("")
-    if res.emergency:
-        lines += [t.text("emergency.header"), *contact_lines(res.emergency, t, sources)]
+    if danger:
+        lines += [t.text("emergency.header"), *contact_lines(danger, t, sources)]
     else:
-        title = t.text("button.emergency")
         lines.append(t.text("handoff.danger", button=title))
-        buttons.append({"title": title, "payload": payload("emergency")})
     text = "\n".join(lines)
     if sources:
         text += "\n\n" + sources.render(t, res.version.content_hash)
-    return [Message(text, buttons)]
+    return [Message(text, [{"title": title, "payload": payload("emergency")}])]
 
 
 # The privacy notice, one paragraph per key (i18n/strings.yml, "privacy.*").

@@ -173,3 +173,13 @@ def test_the_messages_api_gets_a_form_with_basic_auth():
             "From": "whatsapp:+14155238886",
             "Body": "hello",
         }
+
+
+def test_a_body_over_the_cap_is_not_cut_but_answered_politely():
+    from channels.turns import MAX_CHARS
+
+    harness = Harness(replies=[{"text": "Hi"}])
+    harness.post(twilio_form(PHONE, "x" * (MAX_CHARS + 1), 1))
+    assert harness.turns == []
+    expected = Translator("en").text("input.too_long", limit=MAX_CHARS)
+    assert [text for _, text in harness.sent] == [expected]

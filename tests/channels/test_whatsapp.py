@@ -320,3 +320,64 @@ def test_a_briefing_start_text_presets_the_corridor():
             "language": "ne",
         }
     }
+
+
+# -- intake and degradation (channels.turns) ----------------------------------------------------
+
+
+def test_a_text_over_the_cap_gets_a_polite_answer_in_the_last_language():
+    from channels.turns import MAX_CHARS
+
+    harness = Harness(replies=[{"text": RLM + "مرحبا", "language": "ar"}])
+    harness.post(text(1, "مرحبا"))
+    harness.sent.clear()
+    harness.post(text(2, "ب" * 100_000))
+    assert len(harness.turns) == 1  # the long text never reached Rasa
+    ((_, outgoing),) = harness.sent
+    assert outgoing.text == RLM + Translator("ar").text("input.too_long", limit=MAX_CHARS)
+
+
+def test_control_characters_never_reach_rasa():
+    harness = Harness(replies=[{"text": "Hi"}])
+    harness.post(text(1, "hel\x00lo\x1b\r\nthere\u202e"))
+    assert harness.turns[0].text == "hello\nthere"
+
+
+def test_a_silent_turn_with_the_action_server_down_gets_the_fallback():
+    from tests.channels.test_turns import FakeAgent
+
+    harness = Harness(replies=[])
+    harness.channel.agent = FakeAgent(action_url="http://127.0.0.1:9/webhook")  # nothing there
+    harness.post(text(1, "hello"))
+    ((address, outgoing),) = harness.sent
+    t = Translator("en")
+    assert address.value == PHONE and outgoing.text.startswith(t.text("fallback.unavailable"))
+    assert t.text("fallback.general") in outgoing.text  # no corridor known: the general line
+
+
+def test_malformed_but_signed_notifications_are_400_or_ignored_never_an_exception():
+    harness = Harness(replies=[{"text": "Hi"}])
+
+    def accept(body: bytes) -> int:
+        async def run() -> int:
+            status = harness.channel.accept(body, sign_meta(SECRET, body), harness.on_new_message)
+            await harness.channel.inbox.drain()
+            return status
+
+        return asyncio.run(run())
+
+    wrong_types = [
+        {"text": "hello"},  # a string where an object belongs
+        {"type": "interactive", "interactive": ["x"]},
+        {"type": "button", "button": 5},
+        {"id": "\ud800"},  # lone surrogates cannot be hashed: no such message
+        {"from": "\udfff1"},
+        {"from": ["9779812345678"]},
+        {"timestamp": 10**400},  # valid JSON, too big for a float: read without a time
+    ]
+    for serial, change in enumerate(wrong_types, start=10):
+        message = {**meta_message(PHONE, serial, body="hello"), **change}
+        body = json.dumps(meta_notification(message)).encode()  # ensure_ascii: \ud800 escaped
+        assert accept(body) == 200
+    assert [turn.text for turn in harness.turns] == ["hello"]  # the big timestamp only
+    assert accept(b"[" * 50_000) == 400  # nesting too deep to parse

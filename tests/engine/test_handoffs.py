@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 
 import pytest
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import create_engine, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
@@ -15,17 +16,50 @@ from engine import handoffs
 from engine.handoffs import handoffs as table
 
 NOW = dt.datetime(2026, 12, 6, 9, 0)
-PROFILE = {"origin": "NP", "destination": "QA", "status": "migrant_worker", "sector": "construction"}
+PROFILE = {
+    "origin": "NP",
+    "destination": "QA",
+    "status": "migrant_worker",
+    "sector": "construction",
+}
 DIGITS = re.compile(r"\d")
 
 
-@pytest.fixture(params=["memory", "file"])
+@pytest.fixture(scope="module")
+def postgresql_url():
+    """A throwaway PostgreSQL database (the machine's server), dropped after the module."""
+    psycopg2 = pytest.importorskip("psycopg2")
+    try:
+        admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="test")
+    except psycopg2.Error as error:
+        pytest.skip(f"PostgreSQL is not reachable at 127.0.0.1:5432: {error}")
+    admin.autocommit = True
+    database = f"handoffs_unit_{uuid.uuid4().hex[:12]}"
+    with admin.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {database}")
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{database}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite-memory", "sqlite-file", "postgresql"])
 def engine(request, tmp_path):
-    if request.param == "memory":
-        return create_engine(
+    if request.param == "sqlite-memory":
+        yield create_engine(
             "sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool
         )
-    return create_engine(f"sqlite:///{tmp_path / 'handoffs.sqlite3'}")
+        return
+    if request.param == "sqlite-file":
+        yield create_engine(f"sqlite:///{tmp_path / 'handoffs.sqlite3'}")
+        return
+    engine = create_engine(request.getfixturevalue("postgresql_url"))
+    yield engine
+    with engine.begin() as connection:
+        connection.execute(delete(table))
+    engine.dispose()
 
 
 def rows(engine) -> list[dict]:
@@ -83,8 +117,9 @@ def test_need_is_the_topic_and_the_masked_words_cut_after_masking():
 
 
 def test_open_then_ask_again_updates_the_same_request(engine):
+    said = "my boss did not pay, call 9841234567"
     first, new = handoffs.open_or_update(
-        engine, "web-aaa", "ne", PROFILE, "my boss did not pay, call 9841234567", "Where to complain", NOW
+        engine, "web-aaa", "ne", PROFILE, said, "Where to complain", NOW
     )
     assert new and re.fullmatch(r"H-[2345679ACDEFGHJKMNPQRTUVWXYZ]{4}", first.reference)
     assert first.need == "Where to complain: my boss did not pay, call [number]"
@@ -179,3 +214,15 @@ def test_references_as_typed_or_pasted(typed):
 def test_a_reference_starting_with_h_keeps_it():
     assert handoffs.normalise_reference("HK3Q") == "H-HK3Q"
     assert handoffs.normalise_reference("H-HK3Q") == "H-HK3Q"
+
+
+def test_forget_deletes_every_request_of_one_person_only(tmp_path):
+    url = f"sqlite:///{tmp_path / 'forget.sqlite3'}"
+    engine = create_engine(url)
+    first, _ = handoffs.open_or_update(engine, "web-gone", "en", {}, "a", None, NOW)
+    handoffs.close(engine, first.reference, None, NOW)
+    handoffs.open_or_update(engine, "web-gone", "en", {}, "b", None, NOW)
+    kept, _ = handoffs.open_or_update(engine, "web-stays", "en", {}, "c", None, NOW)
+    assert handoffs.forget(url, "web-gone") == 2  # by URL, as the tracker store calls it
+    assert [h.reference for h in handoffs.list_all(engine)] == [kept.reference]
+    assert handoffs.forget(engine, "web-nobody") == 0

@@ -10,7 +10,12 @@ from sqlalchemy import create_engine
 
 from engine import cli, handoffs, staff_handoffs
 
-PROFILE = {"origin": "NP", "destination": "QA", "status": "migrant_worker", "sector": "construction"}
+PROFILE = {
+    "origin": "NP",
+    "destination": "QA",
+    "status": "migrant_worker",
+    "sector": "construction",
+}
 
 
 @pytest.fixture()
@@ -24,11 +29,21 @@ def waiting(url):
     engine = create_engine(url)
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     older, _ = handoffs.open_or_update(
-        engine, "web-1", "ne", PROFILE, "मेरो तलब आएन, ९८४१२३४५६७", "Where to complain",
+        engine,
+        "web-1",
+        "ne",
+        PROFILE,
+        "मेरो तलब आएन, ९८४१२३४५६७",
+        "Where to complain",
         now - dt.timedelta(days=2, minutes=5),
     )
     newer, _ = handoffs.open_or_update(
-        engine, "wa-2", "ar", {"origin": "BD", "destination": "SA"}, "أريد شخصاً", None,
+        engine,
+        "wa-2",
+        "ar",
+        {"origin": "BD", "destination": "SA"},
+        "أريد شخصاً",
+        None,
         now - dt.timedelta(hours=3, minutes=1),
     )
     return older, newer
@@ -74,8 +89,14 @@ def test_nobody_waiting_is_said_and_is_not_an_error(capsys, url):
 def test_close_then_list_all_shows_it_closed_with_the_note(capsys, url, waiting):
     older, newer = waiting
     code, out, _ = run(
-        capsys, "handoffs", "close", older.reference.lower(), "--note", "called the fund",
-        "--database-url", url,
+        capsys,
+        "handoffs",
+        "close",
+        older.reference.lower(),
+        "--note",
+        "called the fund",
+        "--database-url",
+        url,
     )
     assert code == 0 and f"Closed {older.reference}" in out and "Nepali" in out
     code, out, _ = run(capsys, "handoffs", "list", "--database-url", url)

@@ -54,8 +54,10 @@ def spanish(tmp_path, monkeypatch):
     (folder / "bot.po").write_text(textwrap.dedent(PO))
     monkeypatch.setattr(catalog_module, "LOCALES_DIR", tmp_path)
     catalog_module.catalog.cache_clear()
+    catalog_module.available_languages.cache_clear()
     yield Translator("xx")
     catalog_module.catalog.cache_clear()
+    catalog_module.available_languages.cache_clear()
 
 
 def test_translated_text(spanish):

@@ -53,15 +53,34 @@ def test_reference_working_days_and_contacts_in_every_language(language, days, c
         assert t.table(institution.name) in text
     assert t.text("sources.header") in text
     assert message.buttons == [{"title": t.text("button.emergency"), "payload": "/emergency"}]
-    assert t.text("handoff.danger", button=t.text("button.emergency")) in text
+
+
+@pytest.mark.parametrize("language", ["en", *SHIPPED])
+def test_without_emergency_numbers_it_points_to_sos_and_the_button(language, corridor):
+    t = Translator(language)
+    (message,) = render.handoff(dataclasses.replace(corridor, emergency=[]), t, REFERENCE, 2)
+    assert t.text("handoff.danger", button=t.text("button.emergency")) in message.text
+    assert "SOS" in message.text  # a safety word that works in every language
+    assert t.text("emergency.header") not in message.text
+
+
+def test_emergency_numbers_are_listed_once(corridor):
+    listed = corridor.help[0]
+    hotline = dataclasses.replace(listed, id="test-hotline", name="Test hotline", phone="999")
+    variant = dataclasses.replace(corridor, emergency=[listed, hotline])
+    (message,) = render.handoff(variant, english, REFERENCE, 2)
+    before, after = message.text.split(english.text("emergency.header"), 1)
+    assert "Test hotline" in after and "Phone 999" in after
+    assert listed.name in before and listed.name not in after
+    assert english.text("handoff.danger", button="Emergency") not in message.text
 
 
 @pytest.mark.parametrize("language", ["en", "ar", "fr", "sw", "hi"])
 def test_one_and_several_days_use_different_plural_forms(language):
     t = Translator(language)
-    assert t.text("handoff.reply_time", count=1) != t.text(
-        "handoff.reply_time", count=2
-    ).replace("2", "1")
+    assert t.text("handoff.reply_time", count=1) != t.text("handoff.reply_time", count=2).replace(
+        "2", "1"
+    )
 
 
 @pytest.mark.parametrize("language", ["en", *SHIPPED])
@@ -71,12 +90,3 @@ def test_no_contact_in_the_table_still_gives_the_reference(language, store):
     (message,) = render.handoff(nobody, t, REFERENCE, 2, new=False)
     assert t.text("handoff.updated", reference=f"\u2068{REFERENCE}\u2069") in message.text
     assert t.text("handoff.no_contacts", reference=f"\u2068{REFERENCE}\u2069") in message.text
-
-
-def test_emergency_numbers_from_the_table_replace_the_button(corridor):
-    hotline = corridor.complain[0]
-    with_hotline = dataclasses.replace(corridor, emergency=[hotline])
-    (message,) = render.handoff(with_hotline, english, REFERENCE, 2)
-    after = message.text.split(english.text("emergency.header"), 1)[1]
-    assert hotline.name in after and hotline.phone in after
-    assert message.buttons == []

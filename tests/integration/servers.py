@@ -7,12 +7,13 @@ so it never touches a running `make run` and leaves nothing behind.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -47,6 +48,35 @@ class Servers:
     action_url: str
     workdir: Path
     rasa_urls: tuple[str, ...] = ()  # every Rasa server started (`rasa_servers`), first = rasa_url
+    control: Control | None = field(default=None, repr=False)  # stop/start them (fault tests)
+
+    def pseudonym(self, sender: str, channel: str = "rest") -> str:
+        """The sender id Rasa knows for `sender` on a channel (`channels.identity`), computed
+        with the servers' SENDER_ID_KEY, for reading trackers by sender id."""
+        from channels import identity
+
+        prefix = {"webchat": "web"}.get(channel, channel)
+        key = self.control.env.get(identity.KEY_ENV) if self.control else None
+        if not key:  # both sides read the same key file under var/
+            return identity.pseudonymize(prefix, sender)
+        old = os.environ.get(identity.KEY_ENV)
+        os.environ[identity.KEY_ENV] = key
+        identity.reset_key_cache()
+        try:
+            return identity.pseudonymize(prefix, sender)
+        finally:
+            if old is None:
+                os.environ.pop(identity.KEY_ENV, None)
+            else:
+                os.environ[identity.KEY_ENV] = old
+            identity.reset_key_cache()
+
+    def tracker(self, sender: str, channel: str = "rest") -> dict:
+        answer = requests.get(
+            f"{self.rasa_url}/conversations/{self.pseudonym(sender, channel)}/tracker", timeout=30
+        )
+        answer.raise_for_status()
+        return answer.json()
 
     def say(
         self, sender: str, message: str, channel: str = "rest", metadata: dict | None = None
@@ -96,7 +126,7 @@ def running_servers(
     if endpoints is None:
         endpoints = workdir / "endpoints.yml"
         endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+            f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  timeout: 5\n'
             "nlg:\n  type: i18n.nlg.CatalogNLG\n"
             "tracker_store:\n  type: privacy.tracker_store.PrivateSQLTrackerStore\n"
             f"  dialect: sqlite\n  db: {workdir / 'tracker.sqlite3'}\n"
@@ -106,21 +136,7 @@ def running_servers(
     processes: list[subprocess.Popen] = []
     try:
         with logs["actions"].open("w") as out:
-            actions = subprocess.Popen(
-                [
-                    str(BIN / "python"),
-                    "-m",
-                    "actions.server",
-                    "--actions",
-                    "actions",
-                    "--port",
-                    str(action_port),
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+            actions = _start_actions(action_port, env, out)
         processes.append(actions)
         rasas: list[subprocess.Popen] = []
         for name, port in zip(rasa_names, rasa_ports, strict=True):
@@ -132,7 +148,8 @@ def running_servers(
         wait_until_up(f"{action_url}/health", actions, logs["actions"], 90)
         for name, url, rasa in zip(rasa_names, rasa_urls, rasas, strict=True):
             wait_until_up(f"{url}/status", rasa, logs[name], 240)
-        yield Servers(rasa_urls[0], action_url, workdir, rasa_urls)
+        control = Control(processes, env, endpoints, action_port, rasa_ports[0], logs)
+        yield Servers(rasa_urls[0], action_url, workdir, rasa_urls, control)
     finally:
         for process in processes:
             process.terminate()
@@ -165,3 +182,69 @@ def _start_rasa(port: int, endpoints: Path, env: dict, out) -> subprocess.Popen:
         stdout=out,
         stderr=subprocess.STDOUT,
     )
+
+
+def _start_actions(port: int, env: dict, out) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(BIN / "python"), "-m", "actions.server", "--actions", "actions", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+
+
+@dataclass
+class Control:
+    """Stop, freeze and restart the servers of `running_servers` on the same ports (faults).
+
+    `processes` is the list `running_servers` terminates at the end: a restarted server takes
+    the place of the one it replaces, so nothing is left running. Logs are appended to.
+    """
+
+    processes: list[subprocess.Popen]
+    env: dict
+    endpoints: Path
+    action_port: int
+    rasa_port: int
+    logs: dict[str, Path]
+
+    @property
+    def actions(self) -> subprocess.Popen:
+        return self.processes[0]
+
+    @property
+    def rasa(self) -> subprocess.Popen:
+        return self.processes[1]
+
+    def _stop(self, process: subprocess.Popen) -> None:
+        process.send_signal(signal.SIGCONT)  # a frozen process cannot handle SIGTERM
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+    def stop_action_server(self) -> None:
+        self._stop(self.actions)
+
+    def start_action_server(self) -> None:
+        with self.logs["actions"].open("a") as out:
+            self.processes[0] = _start_actions(self.action_port, self.env, out)
+        url = f"http://127.0.0.1:{self.action_port}/health"
+        wait_until_up(url, self.actions, self.logs["actions"], 90)
+
+    def freeze_action_server(self) -> None:
+        """SIGSTOP: the port still accepts connections, nothing answers (a hung server)."""
+        self.actions.send_signal(signal.SIGSTOP)
+
+    def thaw_action_server(self) -> None:
+        self.actions.send_signal(signal.SIGCONT)
+
+    def restart_rasa(self) -> None:
+        self._stop(self.rasa)
+        with self.logs["rasa"].open("a") as out:
+            self.processes[1] = _start_rasa(self.rasa_port, self.endpoints, self.env, out)
+        url = f"http://127.0.0.1:{self.rasa_port}/status"
+        wait_until_up(url, self.rasa, self.logs["rasa"], 240)

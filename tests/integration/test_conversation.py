@@ -173,3 +173,37 @@ def test_forget_me_clears_the_profile(servers):
     assert t.text("forget_me.done") in texts(reply)
     again = servers.say(sender, "what are my rights?")
     assert_asks_status(again)
+
+
+def test_asking_for_a_person_records_one_masked_handoff(servers):
+    """Over the web chat's REST webhook (which pseudonymizes the sender), then read the table."""
+    from sqlalchemy import create_engine
+
+    from channels.identity import pseudonymize
+    from channels.webchat import CHANNEL
+    from engine import handoffs
+
+    sender = "it-handoff-browser-id"
+    for message in ("I'm from Nepal, working in construction in Qatar", "migrant worker"):
+        servers.say(sender, message, channel="webchat")
+    reply = texts(
+        servers.say(
+            sender, "I want to talk to a person, call me on +974 5555 1234", channel="webchat"
+        )
+    )
+    again = texts(servers.say(sender, "human please", channel="webchat"))
+
+    engine = create_engine(f"sqlite:///{servers.workdir / 'entitlements.sqlite3'}")
+    pseudonym = pseudonymize(CHANNEL, sender)
+    mine = [h for h in handoffs.list_all(engine) if h.sender_id == pseudonym]
+    assert len(mine) == 1, mine
+    (item,) = mine
+    assert item.state == handoffs.OPEN
+    assert (item.language, item.origin, item.destination) == ("en", "NP", "QA")
+    assert (item.status, item.sector) == ("migrant_worker", "construction")
+    assert "talk to a person, call me on [number]" in item.need
+    assert "5555" not in item.need and "974" not in item.need
+    assert all(sender not in str(h) for h in handoffs.list_all(engine))
+    assert item.reference in reply and item.reference in again
+    assert t.text("handoff.reply_time", count=2) in reply
+    engine.dispose()
