@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,25 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import PROFILE_SLOTS, language, live, resolution, send, store, translator
 from actions.usage import record
 from engine import handoffs, settings, vocab
-from engine.resolve import Resolution
 from i18n import render
 from i18n.catalog import Translator
 
 logger = logging.getLogger(__name__)
-
-
-class _ContactsAction(Action):
-    action_name = ""
-    renderer: Callable[[Resolution, Translator], list[render.Message]]
-
-    def name(self) -> str:
-        return self.action_name
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        t = translator(tracker)
-        send(dispatcher, t, type(self).renderer(resolution(tracker), t))
-        record(tracker, self.action_name.removeprefix("action_"))
-        return []
 
 
 class ActionEmergency(Action):

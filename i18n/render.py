@@ -412,17 +412,17 @@ def _emergency_contacts(res: Resolution) -> list[Institution]:
     return contacts
 
 
-def _emergency_rank(item: Institution, res: Resolution) -> tuple[int, str]:
+def _emergency_rank(item: Institution, res: Resolution) -> int:
+    """Police/ambulance of the destination, its other lines, embassies, then the origin's.
+
+    Within a rank the table's own order stands (`sorted` is stable): staff put the police first.
+    """
     here = item.where == res.profile.destination
     if here and item.kind == "emergency":
-        rank = 0
-    elif here and item.kind not in ("embassy", "labour_attache"):
-        rank = 1
-    elif item.kind in ("embassy", "labour_attache"):
-        rank = 2
-    else:
-        rank = 3
-    return rank, item.id
+        return 0
+    if here and item.kind not in ("embassy", "labour_attache"):
+        return 1
+    return 2 if item.kind in ("embassy", "labour_attache") else 3
 
 
 def human_help(res: Resolution, t: Translator) -> list[Message]:

@@ -65,10 +65,6 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
 
 def forget_handoffs(sender_id: str) -> None:
     """Remove the person's handoff requests too: staff must not keep what the person took back."""
-    try:
-        from engine import handoffs, settings
-    except ImportError:  # pragma: no cover - the handoff table is optional for this store
-        return
-    forget = getattr(handoffs, "forget", None)
-    if forget is not None:
-        forget(settings.database_url(), sender_id)
+    from engine import handoffs, settings
+
+    handoffs.forget(settings.database_url(), sender_id)

@@ -86,3 +86,22 @@ def test_an_old_forget_me_does_not_delete_later_turns(store) -> None:
     turn(tracker, "I am from Nepal", SlotSet("origin", "NP"))
     asyncio.run(tracker_store.save(tracker))
     assert rows(db, "person-d") == 5  # 2 + 3 events, all kept
+
+
+def test_forget_me_also_deletes_the_persons_requests_for_staff(
+    store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlalchemy as sa
+
+    from engine import handoffs
+
+    url = f"sqlite:///{tmp_path / 'entitlements.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    engine = sa.create_engine(url)
+    handoffs.open_or_update(engine, "person-e", "ne", {"origin": "NP"}, "help me please")
+    handoffs.open_or_update(engine, "person-f", "en", {"origin": "PH"}, "talk to someone")
+    tracker_store, _ = store
+    tracker = DialogueStateTracker("person-e", DOMAIN.slots)
+    turn(tracker, "forget me", ActionExecuted("action_forget_me"))
+    asyncio.run(tracker_store.save(tracker))
+    assert [h.sender_id for h in handoffs.list_open(engine)] == ["person-f"]
