@@ -13,10 +13,14 @@ reports why it needs the fallback:
 - `action_server`: a custom action failed in this turn (connection refused, 5xx, or no answer
   within the action endpoint's `timeout`). `install()` wraps Rasa's `RemoteAction.run` once per
   process to notice it (a form's "400 rejection" is normal dialogue and does not count), to apply
-  the timeout (Rasa 3.6 waits 5 minutes, whatever endpoints.yml says), and to fail the turn's
-  later custom actions at once, so a hung action server costs one timeout, not ten.
-- `slow`: the turn took longer than `TURN_DEADLINE` seconds. It is not cancelled (the tracker
-  stays whole and late replies still reach a messaging app); the person gets the fallback now.
+  the timeout (Rasa 3.6 waits 5 minutes, whatever endpoints.yml says; `within` does not count
+  time the event loop spent on other conversations, so load alone does not trip it), and to fail
+  the turn's later custom actions at once, so a hung action server costs one timeout, not ten.
+  A call whose connection failed before the request was sent (refused, reset while writing)
+  is tried once more: the action did not run.
+- `slow`: the turn took longer than `TURN_DEADLINE` seconds (a last resort: an overloaded
+  server). It is not cancelled (the tracker stays whole and late replies still reach a messaging
+  app); the person gets the fallback now.
 - `error`: the turn raised.
 - a silent turn (nothing said, nothing failed): a quick health check of the action server
   decides between `action_server` (the "cannot look this up" fallback) and `no_reply` (a plain
@@ -55,9 +59,11 @@ from i18n.names import is_rtl
 logger = logging.getLogger(__name__)
 
 MAX_CHARS = 4096  # what WhatsApp itself accepts; far more than any question needs
-TURN_DEADLINE = 10.0  # seconds until the person gets the fallback, whatever the turn does
+TURN_DEADLINE = 30.0  # seconds until the person gets the fallback, whatever the turn does
 DEFAULT_ACTION_TIMEOUT = 5.0  # when endpoints.yml's action_endpoint sets no `timeout`
 HEALTH_TIMEOUT = 1.0
+TIMEOUT_STEP = 0.25  # how often `within` looks at the clock
+RETRY_PAUSE = 0.2  # before the one retry of a call whose connection failed before sending
 MAX_HOTLINES = 3
 CONTACT_FIELDS = ("phone", "whatsapp", "sms")  # what someone can call or write to at once
 
@@ -273,6 +279,56 @@ def action_timeout(endpoint: Any) -> float:
     return seconds if seconds > 0 else DEFAULT_ACTION_TIMEOUT
 
 
+async def within(awaitable: Awaitable[Any], seconds: float, step: float = TIMEOUT_STEP) -> Any:
+    """`awaitable`'s result, or asyncio.TimeoutError once `seconds` were spent waiting for it.
+
+    Unlike `asyncio.wait_for`, time the event loop spent on other work does not count: Rasa
+    runs the NLU of every conversation in its one event loop, so under load an action's answer
+    can wait unread for seconds. That wait is not the action server's fault and must not turn
+    every answer into the fallback; a hung action server in a quiet loop still costs `seconds`.
+    The wait is checked every `step`; a check that comes late is charged `step` only.
+    """
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(awaitable)
+    charged = 0.0
+    try:
+        while True:
+            started = loop.time()
+            done, _ = await asyncio.wait({task}, timeout=min(step, seconds - charged))
+            if done:
+                return task.result()
+            charged += min(loop.time() - started, step)
+            if charged >= seconds - 1e-3:
+                raise asyncio.TimeoutError
+    finally:
+        if not task.done():
+            task.cancel()
+
+
+def _not_sent(error: BaseException) -> bool:
+    """True when the request never reached the action server (refused, or reset while sending).
+
+    Rasa opens a new connection per call; under load one may be reset before the body is out.
+    Then the action did not run and calling it again is safe; after that, it may have run.
+    """
+    cause = error.__cause__
+    if isinstance(cause, aiohttp.ClientConnectorError):
+        return True
+    return isinstance(cause, aiohttp.ClientOSError) and "write request body" in str(cause)
+
+
+async def _run_once_more_if_not_sent(self: RemoteAction, *args: Any, **kwargs: Any) -> Any:
+    assert _ORIGINAL_RUN is not None
+    try:
+        return await _ORIGINAL_RUN(self, *args, **kwargs)
+    except RasaException as error:
+        if isinstance(error, ActionExecutionRejection) or not _not_sent(error):
+            raise
+        logger.info("custom action '%s': connection failed, trying once more", self.name())
+        await asyncio.sleep(RETRY_PAUSE)
+        return await _ORIGINAL_RUN(self, *args, **kwargs)
+
+
 async def _guarded_run(self: RemoteAction, *args: Any, **kwargs: Any) -> Any:
     turn = _TURN.get()
     if turn is not None and turn.failed:
@@ -280,9 +336,8 @@ async def _guarded_run(self: RemoteAction, *args: Any, **kwargs: Any) -> Any:
             f"custom action '{self.name()}' skipped: the action server failed earlier in this turn"
         )
     seconds = action_timeout(self.action_endpoint)
-    assert _ORIGINAL_RUN is not None
     try:
-        return await asyncio.wait_for(_ORIGINAL_RUN(self, *args, **kwargs), seconds)
+        return await within(_run_once_more_if_not_sent(self, *args, **kwargs), seconds)
     except ActionExecutionRejection:  # a form refusing a value: dialogue, not a failure
         raise
     except asyncio.TimeoutError:

@@ -357,3 +357,53 @@ def test_outside_a_channel_turn_actions_still_get_the_timeout_but_no_flag():
         raise AssertionError("no timeout")
 
     assert "did not answer" in str(asyncio.run(go()))
+
+
+def test_within_times_out_a_hung_call_in_a_quiet_loop():
+    async def go() -> float:
+        started = time.perf_counter()
+        with pytest.raises(asyncio.TimeoutError):
+            await turns.within(asyncio.sleep(5), 0.3, step=0.1)
+        return time.perf_counter() - started
+
+    assert 0.28 < asyncio.run(go()) < 0.6
+
+
+def test_within_does_not_charge_the_time_the_loop_was_busy_elsewhere():
+    """Rasa's NLU for other people blocks the loop: that is not the action server's fault."""
+
+    async def busy_loop(call) -> str:
+        async def other_conversations() -> None:
+            time.sleep(1.0)  # synchronous work in the event loop, like an NLU pipeline
+
+        async def answer_after_1_1_s() -> str:
+            await asyncio.sleep(1.1)
+            return "answered"
+
+        answer = asyncio.ensure_future(answer_after_1_1_s())
+        await asyncio.sleep(0)  # the request is out; then the loop is busy for a second
+        blocker = asyncio.get_running_loop().create_task(other_conversations())
+        try:
+            return await call(answer)
+        finally:
+            await blocker
+
+    assert asyncio.run(busy_loop(lambda aw: turns.within(aw, 0.3, step=0.1))) == "answered"
+    with pytest.raises(asyncio.TimeoutError):  # what asyncio.wait_for would have done
+        asyncio.run(busy_loop(lambda aw: asyncio.wait_for(aw, 0.3)))
+
+
+def test_only_a_call_that_never_reached_the_action_server_is_tried_again():
+    import aiohttp
+
+    def failed(cause: BaseException) -> RasaException:
+        error = RasaException("Failed to execute custom action")
+        error.__cause__ = cause
+        return error
+
+    refused = aiohttp.ClientConnectorError(None, OSError(111, "refused"))  # type: ignore[arg-type]
+    assert turns._not_sent(failed(refused))
+    assert turns._not_sent(failed(aiohttp.ClientOSError(None, "Can not write request body for x")))
+    assert not turns._not_sent(failed(aiohttp.ServerDisconnectedError()))  # it may have run
+    assert not turns._not_sent(failed(aiohttp.ClientOSError(None, "reset while reading")))
+    assert not turns._not_sent(RasaException("no cause"))

@@ -106,11 +106,13 @@ def running_servers(
     tables_dir: Path | None = None,
     endpoints: Path | None = None,
     rasa_servers: int = 1,
+    startup_seconds: float = 240,
 ):
     """`tables_dir`: the table folder the action server compiles and watches (default the
     project's `entitlements/`). `endpoints`: an endpoints file to use instead of the SQLite one
     written here (it gets the action server's URL as `${ACTION_ENDPOINT_URL}`); `rasa_servers`:
-    how many Rasa servers to start, in parallel, sharing it (scale-out tests)."""
+    how many Rasa servers to start, in parallel, sharing it (scale-out tests); `startup_seconds`:
+    how long each may take to come up (several loading a model at once share the cores)."""
     action_port, rasa_port = free_port(), free_port()
     rasa_ports = [rasa_port] + [free_port() for _ in range(rasa_servers - 1)]
     env = {
@@ -147,7 +149,7 @@ def running_servers(
         rasa_urls = tuple(f"http://127.0.0.1:{port}" for port in rasa_ports)
         wait_until_up(f"{action_url}/health", actions, logs["actions"], 90)
         for name, url, rasa in zip(rasa_names, rasa_urls, rasas, strict=True):
-            wait_until_up(f"{url}/status", rasa, logs[name], 240)
+            wait_until_up(f"{url}/status", rasa, logs[name], startup_seconds)
         control = Control(processes, env, endpoints, action_port, rasa_ports[0], logs)
         yield Servers(rasa_urls[0], action_url, workdir, rasa_urls, control)
     finally:

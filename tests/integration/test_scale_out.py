@@ -30,7 +30,6 @@ import pytest
 import redis
 import requests
 
-from channels import identity
 from i18n.catalog import Translator
 from tests.integration.servers import ROOT, Servers, running_servers
 
@@ -104,6 +103,7 @@ def cluster(tmp_path_factory):
             env,
             endpoints=ROOT / "endpoints.production.yml",
             rasa_servers=2,
+            startup_seconds=420,  # two models loading at once on a shared 2-core machine
         ) as running:
             yield Cluster(running, role, database)
     finally:
@@ -144,7 +144,7 @@ class Cluster:
         """The sender's stored conversation: each user message with the bot texts after it."""
         rows = self.query(
             "SELECT type_name, data FROM events WHERE sender_id = %s ORDER BY id",
-            stored_id(sender),
+            self.servers.pseudonym(sender),  # under the servers' SENDER_ID_KEY
         )
         turns: list[tuple[str, list[str]]] = []
         for type_name, data in rows:
@@ -155,17 +155,6 @@ class Cluster:
                 assert turns, "a bot message before any user message"
                 turns[-1][1].append(event["text"])
         return turns
-
-
-def stored_id(sender: str) -> str:
-    """The pseudonymous id the REST channel stores for `sender`, under the servers' key."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(identity.KEY_ENV, SENDER_ID_KEY)
-        identity.reset_key_cache()
-        try:
-            return identity.pseudonymize("rest", sender)
-        finally:
-            identity.reset_key_cache()
 
 
 _VERSION = re.escape(Translator("en").text("sources.version", version="\x00")).replace(
