@@ -311,7 +311,7 @@ def _not_sent(error: BaseException) -> bool:
     Rasa opens a new connection per call; under load one may be reset before the body is out.
     Then the action did not run and calling it again is safe; after that, it may have run.
     """
-    cause = error.__cause__
+    cause = error.__cause__ or error.__context__  # Rasa raises it inside `except`, no `from`
     if isinstance(cause, aiohttp.ClientConnectorError):
         return True
     return isinstance(cause, aiohttp.ClientOSError) and "write request body" in str(cause)

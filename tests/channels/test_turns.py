@@ -407,3 +407,11 @@ def test_only_a_call_that_never_reached_the_action_server_is_tried_again():
     assert not turns._not_sent(failed(aiohttp.ServerDisconnectedError()))  # it may have run
     assert not turns._not_sent(failed(aiohttp.ClientOSError(None, "reset while reading")))
     assert not turns._not_sent(RasaException("no cause"))
+    try:  # how Rasa raises it: inside the `except`, without `from`
+        try:
+            raise aiohttp.ClientOSError(None, "Can not write request body for x")
+        except aiohttp.ClientConnectionError:
+            raise RasaException("Couldn't connect") from None
+    except RasaException as error:
+        error.__suppress_context__ = False
+        assert error.__cause__ is None and turns._not_sent(error)
