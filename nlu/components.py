@@ -464,8 +464,14 @@ class BareAnswerClassifier(_NothingToTrain, GraphComponent):
             intent = bare_intent(text, entities, gazetteer)
             if intent:
                 chosen = {"name": intent, "confidence": self.confidence}
+                # The others are scaled below the chosen one: left as the classifier had them
+                # ("goodbye" 1.0), the FallbackClassifier's ambiguity check would see two
+                # intents within 0.05 and answer "I did not understand" to a plain "خدامة".
+                rest = 1.0 - self.confidence
                 ranking = [chosen] + [
-                    r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != intent
+                    {**r, "confidence": float(r.get("confidence") or 0.0) * rest}
+                    for r in message.get(INTENT_RANKING_KEY) or []
+                    if r.get("name") != intent
                 ]
                 message.set(INTENT, chosen, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

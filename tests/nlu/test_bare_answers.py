@@ -65,3 +65,27 @@ def test_ranking_puts_the_override_first():
     BareAnswerClassifier({}).process([message])
     ranking = message.get(INTENT_RANKING_KEY)
     assert [r["name"] for r in ranking] == ["inform", "greet"]
+
+
+def test_a_confident_classifier_cannot_make_a_bare_answer_ambiguous():
+    """"خدامة" with DIET sure it is goodbye (1.0): the FallbackClassifier must not see a tie."""
+    from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+
+    message = Message(
+        data={
+            TEXT: "خدامة",
+            INTENT: {"name": "goodbye", "confidence": 1.0},
+            INTENT_RANKING_KEY: [
+                {"name": "goodbye", "confidence": 1.0},
+                {"name": "emergency", "confidence": 0.98},
+            ],
+        }
+    )
+    GazetteerEntityExtractor.create({}, None, None, None).process([message])  # type: ignore[arg-type]
+    BareAnswerClassifier({}).process([message])
+    fallback = FallbackClassifier({"threshold": 0.35, "ambiguity_threshold": 0.05})
+    fallback.process([message])
+    assert message.get(INTENT)["name"] == "inform"
+    ranking = message.get(INTENT_RANKING_KEY)
+    assert ranking[0]["name"] == "inform"
+    assert all(r["confidence"] < 0.02 for r in ranking[1:])
