@@ -59,17 +59,9 @@ class Servers:
         key = self.control.env.get(identity.KEY_ENV) if self.control else None
         if not key:  # both sides read the same key file under var/
             return identity.pseudonymize(prefix, sender)
-        old = os.environ.get(identity.KEY_ENV)
-        os.environ[identity.KEY_ENV] = key
-        identity.reset_key_cache()
-        try:
-            return identity.pseudonymize(prefix, sender)
-        finally:
-            if old is None:
-                os.environ.pop(identity.KEY_ENV, None)
-            else:
-                os.environ[identity.KEY_ENV] = old
-            identity.reset_key_cache()
+        from tests.integration.chat_apps import pseudonym
+
+        return pseudonym(key, prefix, sender)
 
     def tracker(self, sender: str, channel: str = "rest") -> dict:
         answer = requests.get(
