@@ -51,6 +51,7 @@ from nlu.langid import guess
 __all__ = [
     "BareAnswerClassifier",
     "GazetteerEntityExtractor",
+    "GibberishGuard",
     "LanguageCommand",
     "LanguageIdentifier",
     "SafetyCommands",
@@ -574,4 +575,89 @@ class SafetyCommands(_Optionless, GraphComponent):
                 intent = {"name": intent_name, "confidence": 1.0}
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class GibberishGuard(GraphComponent):
+    """Keyboard mashes and random letters get "I did not understand", not a confident guess.
+
+    The classifier gives every input an intent; `nlu.novelty` learns, from the same training
+    examples plus the gazetteer's phrases, which letter sequences and words the bot knows. A
+    message none of whose words resembles a known word and whose letters are mostly unseen has
+    its intent confidences set to 0, so the FallbackClassifier (next) answers `nlu_fallback`.
+    Left alone: messages with entities, commands ("/lang", "SOS") and anything classified as an
+    emergency (a person in danger must never depend on our vocabulary).
+    """
+
+    FILE = "vocabulary.json"
+    SPARED_INTENTS = frozenset({"emergency"})
+
+    def __init__(
+        self,
+        model_storage: ModelStorage,
+        resource: Resource,
+        vocabulary: Any | None = None,
+    ) -> None:
+        self._storage = model_storage
+        self._resource = resource
+        self.vocabulary = vocabulary
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GibberishGuard:
+        return cls(model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> GibberishGuard:
+        from nlu.novelty import Vocabulary
+
+        try:
+            with model_storage.read_from(resource) as directory:
+                data = (directory / cls.FILE).read_text(encoding="utf-8")
+        except (ValueError, OSError):
+            logger.warning("GibberishGuard: no vocabulary in the model; the guard is off.")
+            return cls(model_storage, resource)
+        return cls(model_storage, resource, Vocabulary.from_json(data))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Learn the known letters and words from the examples and the gazetteer."""
+        from nlu.novelty import Vocabulary
+
+        texts = [m.get(TEXT) for m in training_data.training_examples if m.get(TEXT)]
+        self.vocabulary = Vocabulary.from_texts(texts + get_gazetteer().phrases())
+        with self._storage.write_to(self._resource) as directory:
+            (directory / self.FILE).write_text(self.vocabulary.to_json(), encoding="utf-8")
+        return self._resource
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Make the classifier unsure of gibberish."""
+        if self.vocabulary is None:
+            return messages
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or text.lstrip().startswith("/"):
+                continue
+            if message.get(ENTITIES) or safety_command(text):
+                continue
+            intent = message.get(INTENT) or {}
+            if intent.get("name") in self.SPARED_INTENTS:
+                continue
+            if not self.vocabulary.is_gibberish(text):
+                continue
+            message.set(INTENT, {**intent, "confidence": 0.0}, add_to_output=True)
+            ranking = [{**r, "confidence": 0.0} for r in message.get(INTENT_RANKING_KEY) or []]
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

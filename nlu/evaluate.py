@@ -147,6 +147,64 @@ def latest_model(models: Path) -> Path:
     return found[-1]
 
 
+# Letters of the five scripts we ship, for generated gibberish (consonants only where a script
+# has vowel signs, so every generated "word" is a run of plain letters).
+_ALPHABETS = {
+    "latin": "abcdefghijklmnopqrstuvwxyz",
+    "arabic": "".join(chr(c) for c in range(0x0628, 0x064B) if chr(c).isalpha()),
+    "devanagari": "".join(chr(c) for c in range(0x0915, 0x093A)),
+    "bengali": "".join(chr(c) for c in range(0x0995, 0x09BA) if chr(c).isalpha()),
+    "ethiopic": "".join(chr(c) for c in range(0x1200, 0x1358) if chr(c).isalpha()),
+}
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def gibberish_cases(per_kind: int = 60, seed: int = 7) -> list[tuple[str, str]]:
+    """(kind, text): random letter strings in each script we ship and keyboard-row mashes.
+    Deterministic, so the rate is comparable from run to run."""
+    import random
+
+    rnd = random.Random(seed)
+    cases = []
+    for kind, alphabet in _ALPHABETS.items():
+        for _ in range(per_kind):
+            words = [
+                "".join(rnd.choice(alphabet) for _ in range(rnd.randint(3, 8)))
+                for _ in range(rnd.randint(1, 4))
+            ]
+            cases.append((kind, " ".join(words)))
+    for _ in range(per_kind):
+        row = rnd.choice(_KEYBOARD_ROWS)
+        words = []
+        for _ in range(rnd.randint(1, 3)):
+            start = rnd.randint(0, len(row) - 3)
+            words.append(row[start : start + rnd.randint(3, 6)] * rnd.randint(1, 2))
+        cases.append(("keyboard", " ".join(words)))
+    return cases
+
+
+def evaluate_gibberish(agent: Any) -> dict[str, Any]:
+    """Share of generated gibberish answered with nlu_fallback, per kind and overall."""
+    cases = gibberish_cases()
+    parsed = asyncio.run(_parse_all(agent, [text for _, text in cases], None))
+    by_kind: dict[str, list[int]] = {}
+    missed = []
+    for (kind, text), result in zip(cases, parsed, strict=True):
+        caught = (result.get("intent") or {}).get("name") == "nlu_fallback"
+        hits = by_kind.setdefault(kind, [0, 0])
+        hits[0] += caught
+        hits[1] += 1
+        if not caught:
+            missed.append({"kind": kind, "text": text, "predicted": result["intent"].get("name")})
+    total = sum(h[0] for h in by_kind.values()) / len(cases)
+    return {
+        "examples": len(cases),
+        "fallback_rate": total,
+        "by_kind": {k: h[0] / h[1] for k, h in by_kind.items()},
+        "missed": missed,
+    }
+
+
 def evaluate(model: Path, data: Path) -> dict[str, dict[str, Scores]]:
     from rasa.core.agent import Agent
 
@@ -160,7 +218,13 @@ def evaluate(model: Path, data: Path) -> dict[str, dict[str, Scores]]:
             "undeclared": score(cases, asyncio.run(_parse_all(agent, texts, None))),
             "declared": score(cases, asyncio.run(_parse_all(agent, texts, language))),
         }
+    GIBBERISH.update(evaluate_gibberish(agent))
     return report
+
+
+# Filled by evaluate(): the gibberish rates of the same model (kept out of the per-language
+# report so its shape stays what CI and the tests read).
+GIBBERISH: dict[str, Any] = {}
 
 
 def table(report: dict[str, dict[str, Scores]]) -> str:
@@ -183,6 +247,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--min", type=float, default=None, dest="minimum")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--min-gibberish",
+        type=float,
+        default=None,
+        help="fail when less than this share of generated gibberish gets nlu_fallback",
+    )
     parser.add_argument("--errors", action="store_true", help="print misclassified examples")
     parser.add_argument(
         "--gazetteer-only", action="store_true", help="entities only, without a trained model"
@@ -197,6 +267,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         report = evaluate(latest_model(args.model), args.data)
     print(table(report))
+    if GIBBERISH:
+        kinds = ", ".join(f"{k} {v:.2f}" for k, v in GIBBERISH["by_kind"].items())
+        print(
+            f"generated gibberish answered 'I did not understand': "
+            f"{GIBBERISH['fallback_rate']:.3f} of {GIBBERISH['examples']} ({kinds})"
+        )
     if args.errors:
         for language, by_mode in report.items():
             for error in by_mode["undeclared"].errors:
@@ -206,8 +282,11 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(
             json.dumps(
                 {
-                    lang: {mode: asdict(s) for mode, s in modes.items()}
-                    for lang, modes in report.items()
+                    **{
+                        lang: {mode: asdict(s) for mode, s in modes.items()}
+                        for lang, modes in report.items()
+                    },
+                    **({"_gibberish": GIBBERISH} if GIBBERISH else {}),
                 },
                 ensure_ascii=False,
                 indent=1,
@@ -223,6 +302,14 @@ def main(argv: list[str] | None = None) -> int:
         ]
         if failing:
             print(f"below {args.minimum}: " + "; ".join(failing), file=sys.stderr)
+            return 1
+    if args.min_gibberish is not None and GIBBERISH:
+        if GIBBERISH["fallback_rate"] < args.min_gibberish:
+            print(
+                f"gibberish fallback rate {GIBBERISH['fallback_rate']:.3f} "
+                f"below {args.min_gibberish}",
+                file=sys.stderr,
+            )
             return 1
     return 0
 

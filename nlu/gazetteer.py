@@ -448,6 +448,11 @@ class Gazetteer:
             logger.warning("No CLDR data for language %r: %s", lang, exc)
             return None
 
+    def phrases(self) -> list[str]:
+        """Every phrase the gazetteer knows (normalised), filler and stop words included: what
+        `nlu.novelty` counts as known letters besides the training examples."""
+        return sorted(set(self._exact) | self._stop | self._known_words)
+
     def values(self, entity: str) -> set[str]:
         """Every canonical value the index can produce for `entity` (for checks and menus)."""
         return {e.value for entries in self._exact.values() for e in entries if e.entity == entity}
