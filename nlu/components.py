@@ -50,6 +50,7 @@ from nlu.langid import guess
 
 __all__ = [
     "BareAnswerClassifier",
+    "EmergencyWords",
     "GazetteerEntityExtractor",
     "GibberishGuard",
     "LanguageCommand",
@@ -575,6 +576,38 @@ class SafetyCommands(_Optionless, GraphComponent):
                 intent = {"name": intent_name, "confidence": 1.0}
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class EmergencyWords(_Optionless, GraphComponent):
+    """A message with an emergency phrase ("raped", "took my passport", "اغتصبني") is an
+    emergency with confidence 1, whatever the classifier said (`nlu.emergency_words`).
+
+    After SafetyCommands and before GibberishGuard and the FallbackClassifier; commands ("/…")
+    are left to their own components.
+    """
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Raise messages with an emergency phrase to `emergency`."""
+        from nlu.emergency_words import emergency_phrase
+
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or text.lstrip().startswith("/"):
+                continue
+            if (message.get(INTENT) or {}).get("name") == "emergency":
+                continue
+            if emergency_phrase(text) is None:
+                continue
+            chosen = {"name": "emergency", "confidence": 1.0}
+            ranking = [chosen] + [
+                {**r, "confidence": 0.0}
+                for r in message.get(INTENT_RANKING_KEY) or []
+                if r.get("name") != "emergency"
+            ]
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
 
 

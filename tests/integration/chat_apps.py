@@ -7,6 +7,7 @@ would create a conversation for an unknown id, racing with the turn it is waitin
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -18,6 +19,40 @@ from pathlib import Path
 from channels import identity
 
 PARAGRAPH_BREAK = re.compile(r"[\s\u200e\u200f]+")
+
+# One Rasa server with the WhatsApp (Meta) and Twilio channels configured serves the WhatsApp,
+# Twilio and load/fuzz modules (`chat_servers` in conftest.py): one start-up instead of three.
+SENDER_KEY = "integration-sender-key"
+WA_SECRET = "integration-app-secret"
+WA_VERIFY = "integration-verify-token"
+WA_TOKEN = "integration-token"
+WA_PHONE_NUMBER_ID = "109876543210"
+TWILIO_TOKEN = "integration-twilio-token"
+TWILIO_ACCOUNT = "ACintegration"
+TWILIO_BOT_NUMBER = "+14155238886"
+TWILIO_PUBLIC_URL = "https://bot.example.org/webhooks/twilio_whatsapp/webhook"
+# Message ids are made from the phone and a serial: one counter for every module sharing the
+# server, or the channel's de-duplication would drop a later module's message as a repeat.
+SERIALS = itertools.count(1)
+# Every sender id the shared server may hold: pseudonyms, never a number.
+PSEUDONYM_PREFIXES = ("wa-", "twilio-", "rest-")
+
+
+def chat_app_env(graph_url: str, twilio_url: str) -> dict[str, str]:
+    """The environment of the shared server: both WhatsApp channels, pointed at fakes."""
+    return {
+        "WHATSAPP_GRAPH_URL": f"{graph_url}/v21.0",
+        "WHATSAPP_TOKEN": WA_TOKEN,
+        "WHATSAPP_PHONE_NUMBER_ID": WA_PHONE_NUMBER_ID,
+        "WHATSAPP_APP_SECRET": WA_SECRET,
+        "WHATSAPP_VERIFY_TOKEN": WA_VERIFY,
+        "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT,
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "TWILIO_WHATSAPP_NUMBER": TWILIO_BOT_NUMBER,
+        "TWILIO_WEBHOOK_URL": TWILIO_PUBLIC_URL,
+        "TWILIO_API_URL": twilio_url,
+        "SENDER_ID_KEY": SENDER_KEY,
+    }
 
 
 def events(workdir: Path, sender: str) -> list[dict]:

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import random
 import statistics
@@ -29,16 +28,15 @@ from hypothesis import strategies as st
 from channels.turns import MAX_CHARS, clean
 from i18n.catalog import Translator
 from i18n.languages import RLM
-from tests.channels.fakes import FakeAPI, meta_message, meta_notification, sign_meta
-from tests.integration.servers import ROOT, running_servers
+from tests.channels.fakes import meta_message, meta_notification, sign_meta
+from tests.integration.chat_apps import SERIALS, WA_SECRET
+from tests.integration.servers import ROOT
 
 pytestmark = pytest.mark.integration
 
-SECRET = "load-fuzz-app-secret"
-KEY = "load-fuzz-sender-key"
+SECRET = WA_SECRET
 WEBHOOK = "/webhooks/whatsapp/webhook"
 LANGUAGES = ("en", "ar", "ur", "ne", "hi", "bn", "fil", "id", "am", "sw", "fr", "es")
-SERIALS = itertools.count(1)
 FUZZ = settings(
     max_examples=50,
     deadline=None,
@@ -49,18 +47,9 @@ FUZZ = settings(
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    with FakeAPI() as graph:
-        env = {
-            "WHATSAPP_GRAPH_URL": f"{graph.url}/v21.0",
-            "WHATSAPP_TOKEN": "load-token",
-            "WHATSAPP_PHONE_NUMBER_ID": "1098765",
-            "WHATSAPP_APP_SECRET": SECRET,
-            "WHATSAPP_VERIFY_TOKEN": "load-verify",
-            "SENDER_ID_KEY": KEY,
-        }
-        with running_servers(tmp_path_factory.mktemp("load-fuzz"), extra_env=env) as servers:
-            yield servers, graph
+def app(chat_servers):
+    """The WhatsApp/Twilio server of conftest.py: the fuzzed WhatsApp webhooks need the channel."""
+    return chat_servers.servers, chat_servers.graph
 
 
 def fallback_lines() -> set[str]:

@@ -8,7 +8,6 @@ the request reaches Rasa on a loopback port.
 
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import dataclass
 
@@ -20,6 +19,13 @@ from i18n.catalog import Translator
 from i18n.languages import RLM
 from tests.channels.fakes import FakeAPI, Recorded, sign_twilio, twilio_body, twilio_form
 from tests.integration.chat_apps import (
+    PSEUDONYM_PREFIXES,
+    SENDER_KEY,
+    SERIALS,
+    TWILIO_ACCOUNT,
+    TWILIO_BOT_NUMBER,
+    TWILIO_PUBLIC_URL,
+    TWILIO_TOKEN,
     events,
     files_containing,
     flat,
@@ -28,17 +34,16 @@ from tests.integration.chat_apps import (
     user_texts,
     wait_for_turns,
 )
-from tests.integration.servers import Servers, running_servers
+from tests.integration.servers import Servers
 
 pytestmark = pytest.mark.integration
 
-TOKEN = "integration-twilio-token"
-KEY = "integration-sender-key-twilio"
-ACCOUNT = "ACintegration"
-BOT_NUMBER = "+14155238886"
-PUBLIC_URL = "https://bot.example.org/webhooks/twilio_whatsapp/webhook"
+TOKEN = TWILIO_TOKEN
+KEY = SENDER_KEY
+ACCOUNT = TWILIO_ACCOUNT
+BOT_NUMBER = TWILIO_BOT_NUMBER
+PUBLIC_URL = TWILIO_PUBLIC_URL
 WEBHOOK = "/webhooks/twilio_whatsapp/webhook"
-SERIALS = itertools.count(1)
 PHONES: list[str] = []
 
 
@@ -57,18 +62,8 @@ class Twilio:
 
 
 @pytest.fixture(scope="module")
-def tw(tmp_path_factory):
-    with FakeAPI() as api:
-        env = {
-            "TWILIO_ACCOUNT_SID": ACCOUNT,
-            "TWILIO_AUTH_TOKEN": TOKEN,
-            "TWILIO_WHATSAPP_NUMBER": BOT_NUMBER,
-            "TWILIO_WEBHOOK_URL": PUBLIC_URL,
-            "TWILIO_API_URL": api.url,
-            "SENDER_ID_KEY": KEY,
-        }
-        with running_servers(tmp_path_factory.mktemp("twilio"), extra_env=env) as servers:
-            yield Twilio(servers, api)
+def tw(chat_servers):
+    return Twilio(chat_servers.servers, chat_servers.twilio)
 
 
 class Phone:
@@ -183,7 +178,7 @@ def test_replies_go_through_the_messages_api_as_the_bot_number(tw):
 
 def test_no_number_is_stored_or_logged(tw):
     workdir = tw.servers.workdir
-    assert all(s.startswith(("twilio-", "rest-")) for s in senders(workdir))
+    assert all(s.startswith(PSEUDONYM_PREFIXES) for s in senders(workdir))
     files = [workdir / "tracker.sqlite3", workdir / "rasa.log", workdir / "actions.log"]
     needles = [*PHONES, *(p.lstrip("+") for p in PHONES)]
     assert files_containing(files, needles) == []

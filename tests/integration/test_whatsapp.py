@@ -6,7 +6,6 @@ The channel is loaded from credentials.yml like in production; only the environm
 
 from __future__ import annotations
 
-import itertools
 import json
 import statistics
 import time
@@ -28,6 +27,13 @@ from tests.channels.fakes import (
     sign_meta,
 )
 from tests.integration.chat_apps import (
+    PSEUDONYM_PREFIXES,
+    SENDER_KEY,
+    SERIALS,
+    WA_PHONE_NUMBER_ID,
+    WA_SECRET,
+    WA_TOKEN,
+    WA_VERIFY,
     events,
     files_containing,
     flat,
@@ -36,17 +42,16 @@ from tests.integration.chat_apps import (
     user_texts,
     wait_for_turns,
 )
-from tests.integration.servers import ROOT, Servers, running_servers
+from tests.integration.servers import ROOT, Servers
 
 pytestmark = pytest.mark.integration
 
-SECRET = "integration-app-secret"
-VERIFY = "integration-verify-token"
-KEY = "integration-sender-key"
-PHONE_NUMBER_ID = "109876543210"
+SECRET = WA_SECRET
+VERIFY = WA_VERIFY
+KEY = SENDER_KEY
+PHONE_NUMBER_ID = WA_PHONE_NUMBER_ID
 WEBHOOK = "/webhooks/whatsapp/webhook"
 LIMITS = Limits()
-SERIALS = itertools.count(1)
 PHONES: list[str] = []  # every number used, checked for in the store and the logs at the end
 TIMINGS: dict[str, list[float]] = {"ack": [], "first_reply": [], "turn": []}
 
@@ -76,19 +81,9 @@ class WhatsApp:
 
 
 @pytest.fixture(scope="module")
-def wa(tmp_path_factory):
-    with FakeAPI() as graph:
-        env = {
-            "WHATSAPP_GRAPH_URL": f"{graph.url}/v21.0",
-            "WHATSAPP_TOKEN": "integration-token",
-            "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
-            "WHATSAPP_APP_SECRET": SECRET,
-            "WHATSAPP_VERIFY_TOKEN": VERIFY,
-            "SENDER_ID_KEY": KEY,
-        }
-        with running_servers(tmp_path_factory.mktemp("whatsapp"), extra_env=env) as servers:
-            yield WhatsApp(servers, graph)
-            _write_artifacts(graph)
+def wa(chat_servers):
+    yield WhatsApp(chat_servers.servers, chat_servers.graph)
+    _write_artifacts(chat_servers.graph)
 
 
 class Phone:
@@ -355,7 +350,7 @@ def test_the_requests_to_the_graph_api_are_authenticated(wa):
     requests_ = wa.graph.sent()
     assert requests_
     assert {r.path for r in requests_} == {f"/v21.0/{PHONE_NUMBER_ID}/messages"}
-    assert {r.headers["Authorization"] for r in requests_} == {"Bearer integration-token"}
+    assert {r.headers["Authorization"] for r in requests_} == {f"Bearer {WA_TOKEN}"}
 
 
 # -- privacy (after the conversations above) -----------------------------------------------------
@@ -371,7 +366,7 @@ def test_rasa_knows_pseudonyms_only_and_no_number_is_stored_or_logged(wa):
     assert tracker["sender_id"] == phone.sender and phone.sender.startswith("wa-")
     said = [e for e in tracker["events"] if e["event"] == "user"]
     assert [e["text"] for e in said] == ["hello"] and said[0]["input_channel"] == "whatsapp"
-    assert all(s.startswith(("wa-", "rest-")) for s in senders(workdir))
+    assert all(s.startswith(PSEUDONYM_PREFIXES) for s in senders(workdir))
 
     files = [workdir / "tracker.sqlite3", workdir / "rasa.log", workdir / "actions.log"]
     needles = [*PHONES, *(p.lstrip("+") for p in PHONES), *wa.message_ids, "NP.1234567890123456"]
