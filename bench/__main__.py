@@ -129,10 +129,11 @@ def table(report: dict[str, Any]) -> list[str]:
         when = train.get("finished_at", "?")
         model = Path(train.get("model", "")).name
         how = train.get("how", train["source"]).split(":")[0]  # recorded / observed / measured
+        cached = ", reused Rasa's training cache" if train.get("cache") else ""
         rows.append(
             (
                 "training time",
-                f"{train['seconds']} s ({how} {when}{', ' + model if model else ''})",
+                f"{train['seconds']} s ({how} {when}{', ' + model if model else ''}{cached})",
                 "",
             )
         )

@@ -35,7 +35,11 @@ def recorded() -> dict[str, Any]:
 def measure() -> dict[str, Any]:
     """Train the model from scratch into a temporary folder and time it."""
     rasa = Path(sys.executable).parent / "rasa"
-    with tempfile.TemporaryDirectory(prefix="bench-train-") as out, LOCK.open("a") as lock:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-train-") as out,
+        tempfile.TemporaryDirectory(prefix="bench-cache-") as cache,
+        LOCK.open("a") as lock,
+    ):
         fcntl.flock(lock, fcntl.LOCK_EX)
         started = time.perf_counter()
         subprocess.run(
@@ -54,10 +58,14 @@ def measure() -> dict[str, Any]:
             ],
             cwd=PROJECT_ROOT,
             check=True,
+            # An empty training cache: with Rasa's own (.rasa/cache) only changed components
+            # retrain, and a 10-minute training measures as 40 s.
+            env={**os.environ, "RASA_CACHE_DIRECTORY": cache},
         )
         seconds = time.perf_counter() - started
     return {
         "source": "measured",
+        "cache": False,
         "seconds": round(seconds),
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "cpus": os.cpu_count(),
