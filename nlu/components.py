@@ -51,6 +51,7 @@ from nlu.langid import guess
 __all__ = [
     "BareAnswerClassifier",
     "EmergencyWords",
+    "ForeignScript",
     "GazetteerEntityExtractor",
     "GibberishGuard",
     "LanguageCommand",
@@ -390,6 +391,38 @@ class LanguageCommand(_Optionless, GraphComponent):
                 }
             )
         message.set(ENTITIES, entities, add_to_output=True)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ForeignScript(_Optionless, GraphComponent):
+    """A message written mostly in a script none of our languages uses (Cyrillic, Thai, Han…)
+    is `choose_language` with confidence 1: the picker, which names every language in itself,
+    is the one answer such a person can read. Measured before: DIET called "Привет" `inform`
+    (1.0). Mixed messages count by letters ("Привет, I need help" is Latin). After
+    LanguageCommand, before EmergencyWords (which knows no such script anyway)."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Turn messages in scripts we do not ship into `choose_language`."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or text.lstrip().startswith("/"):
+                continue
+            if foreign_script(text):
+                intent = {"name": "choose_language", "confidence": 1.0}
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        return messages
+
+
+def foreign_script(text: str) -> str | None:
+    """The dominant script of `text` when no shipped language is written in it, else None."""
+    from nlu.langid import SCRIPTS, scripts
+
+    counts = scripts(text)
+    if not counts:
+        return None
+    script = max(counts, key=counts.__getitem__)
+    return None if script in SCRIPTS else script
 
 
 def command_language(argument: str) -> str | None:

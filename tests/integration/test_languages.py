@@ -84,6 +84,17 @@ def test_a_guess_never_switches_the_language_it_offers_instead(servers):
     assert picker(replies)[0] == '/choose_language{"language":"bn"}'
 
 
+@pytest.mark.parametrize("foreign", ["Привет, мне нужна помощь", "สวัสดีครับ ช่วยด้วย"])
+def test_a_script_we_do_not_ship_gets_the_picker_again_mid_conversation(servers, foreign):
+    user = sender()
+    servers.say(user, "/lang sw", "webchat")
+    servers.say(user, '/inform{"status":"migrant_worker"}', "webchat")
+    replies = servers.say(user, foreign, "webchat")
+    assert picker(replies), texts(replies)
+    assert picker(replies)[0] == '/choose_language{"language":"sw"}'
+    assert replies[0]["language"] == "sw"
+
+
 @pytest.mark.parametrize("asking", ["change language", "/language", "भाषा बदल्नु"])
 def test_change_language_shows_the_picker(servers, asking):
     user = sender()
