@@ -315,6 +315,13 @@ def _identity(entity: Mapping[str, Any]) -> tuple[Any, ...]:
 # ---------------------------------------------------------------------------------- language
 
 
+def set_certain_intent(message: Message, name: str) -> None:
+    """A command-like override: this intent with confidence 1, and nothing else ranked."""
+    intent = {"name": name, "confidence": 1.0}
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+
+
 class _Optionless(_NothingToTrain):
     """A component with no options (GraphComponent's default config is empty)."""
 
@@ -371,9 +378,7 @@ class LanguageCommand(_Optionless, GraphComponent):
         return messages
 
     def _apply(self, message: Message, argument: str) -> None:
-        intent = {"name": "choose_language", "confidence": 1.0}
-        message.set(INTENT, intent, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        set_certain_intent(message, "choose_language")
         code = command_language(argument)
         entities = [
             e for e in message.get(ENTITIES) or [] if e.get(ENTITY_ATTRIBUTE_TYPE) != "language"
@@ -408,9 +413,7 @@ class ForeignScript(_Optionless, GraphComponent):
             if not isinstance(text, str) or text.lstrip().startswith("/"):
                 continue
             if foreign_script(text):
-                intent = {"name": "choose_language", "confidence": 1.0}
-                message.set(INTENT, intent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+                set_certain_intent(message, "choose_language")
         return messages
 
 
@@ -606,9 +609,7 @@ class SafetyCommands(_Optionless, GraphComponent):
             text = message.get(TEXT)
             intent_name = safety_command(text) if isinstance(text, str) else None
             if intent_name:
-                intent = {"name": intent_name, "confidence": 1.0}
-                message.set(INTENT, intent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+                set_certain_intent(message, intent_name)
         return messages
 
 

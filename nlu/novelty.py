@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from nlu.textnorm import tokenize
+from nlu.langid import scripts
+from nlu.textnorm import script_of, tokenize
 
 __all__ = ["MIN_NOVELTY", "RESEMBLANCE", "Vocabulary"]
 
@@ -44,13 +45,6 @@ SYLLABIC_SCRIPTS = frozenset({"ETHIOPIC"})
 _ELONGATION = re.compile(r"(.)\1{2,}")
 
 
-def _script(char: str) -> str:
-    try:
-        return unicodedata.name(char).split(" ")[0]
-    except ValueError:
-        return ""
-
-
 def _word_form(norm: str) -> str:
     """The word as compared: elongations collapsed ("nooo" → "no")."""
     return _ELONGATION.sub(r"\1", norm)
@@ -61,7 +55,7 @@ def letter_grams(word: str) -> list[str]:
     word = _word_form(word)
     if not word:
         return []
-    n = 2 if any(_script(c) in SYLLABIC_SCRIPTS for c in word) else 3
+    n = 2 if any(script_of(c) in SYLLABIC_SCRIPTS for c in word) else 3
     padded = f" {word} "
     if len(padded) <= n:
         return [padded]
@@ -73,12 +67,7 @@ def _words(text: str) -> list[str]:
 
 
 def _dominant_script(words: Iterable[str]) -> str | None:
-    counts: dict[str, int] = {}
-    for word in words:
-        for char in word:
-            if char.isalpha():
-                script = _script(char)
-                counts[script] = counts.get(script, 0) + 1
+    counts = scripts(" ".join(words))
     return max(counts, key=counts.__getitem__) if counts else None
 
 
